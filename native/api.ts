@@ -1,0 +1,67 @@
+// The kernel contract: every numeric hot path of the engine goes through this interface.
+// Implemented natively by the N-API addon (native/index.ts loads it) and, as a plain
+// TypeScript reference used by the unit tests, by native/reference.ts.
+//
+// Conventions: activations are row-major Float32Array; a weight is the raw bytes of a
+// [rows, cols] row-major matrix exactly as the checkpoint stores it (nn.Linear: [out, in]).
+
+/** Storage formats a weight matrix can have. */
+export type WeightDType =
+  | 'f32'
+  | 'bf16'
+  | 'f16'
+  | 'f8_e4m3'; // + DeepSeek-V3 block scales: one f32 per 128×128 block (weight ≈ fp8 × scale)
+
+export interface Weight {
+  dtype: WeightDType;
+  rows: number; // N (out features)
+  cols: number; // K (in features)
+  /** Raw bytes, rows*cols*bytesPerElement long; may be a view into a memory-mapped file (any alignment). */
+  data: Uint8Array;
+  /** f8_e4m3 only: [ceil(rows/128), ceil(cols/128)] row-major block scales (`weight_scale_inv`). */
+  scales?: Float32Array;
+}
+
+export interface AttentionShape {
+  tq: number; // query tokens
+  tk: number; // key/value tokens
+  nHeads: number; // query heads
+  nKvHeads: number; // key/value heads (1 = all query heads share one K/V, as in absorbed MLA)
+  dk: number; // query/key head dim
+  dv: number; // value head dim
+  /** Query i (0-based among tq) may attend keys 0..(pastLen + i) inclusive (causal). */
+  pastLen: number;
+  scale: number; // softmax scale applied to q·k
+  // Element strides between consecutive tokens / heads in each buffer:
+  qTokenStride: number; qHeadStride: number;
+  kTokenStride: number; kHeadStride: number;
+  vTokenStride: number; vHeadStride: number;
+  oTokenStride: number; oHeadStride: number;
+}
+
+export interface Kernels {
+  /** e.g. "cpu-avx512", "cpu-avx2", "cpu-scalar", "typescript-reference". */
+  readonly backend: string;
+  setThreads(n: number): void;
+  getThreads(): number;
+
+  /** out[m, n] = Σ_k x[m, k] · W[n, k]   (x: [m, w.cols], out: [m, w.rows]) */
+  matmul(out: Float32Array, x: Float32Array, m: number, w: Weight): void;
+  /** out[r] = x[r] / sqrt(mean(x[r]²) + eps) * weight; rows of length weight.length. out may alias x. */
+  rmsnorm(out: Float32Array, x: Float32Array, weight: Float32Array, rows: number, eps: number): void;
+  /** In-place row softmax over `cols` columns of `rows` rows. */
+  softmax(x: Float32Array, rows: number, cols: number): void;
+  /**
+   * Rotary embedding on interleaved pairs (x[2i], x[2i+1]) of the ropeDim dims starting at `offset`
+   * in each head of each token: token t head h starts at t*tokenStride + h*headStride.
+   * cos/sin: [tokens, ropeDim/2] (already position- and YaRN-adjusted by the caller).
+   */
+  rope(x: Float32Array, tokens: number, nHeads: number, tokenStride: number, headStride: number,
+       offset: number, ropeDim: number, cos: Float32Array, sin: Float32Array): void;
+  /** out[i] = silu(gate[i]) * up[i] for i < n. out may alias gate. */
+  siluMul(out: Float32Array, gate: Float32Array, up: Float32Array, n: number): void;
+  /** y[i] += alpha * x[i] for i < n. */
+  axpy(y: Float32Array, x: Float32Array, alpha: number, n: number): void;
+  /** Causal multi-head (or grouped/multi-query) attention: out = softmax(scale·q·kᵀ + causal mask)·v. */
+  attention(out: Float32Array, q: Float32Array, k: Float32Array, v: Float32Array, shape: AttentionShape): void;
+}

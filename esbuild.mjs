@@ -26,12 +26,14 @@ const nodeBundles = {
   platform: 'node',
   target: 'node20',
   format: 'cjs',
-  external: ['vscode'],
+  external: ['vscode', 'mocha'],
   entryPoints: {
     extension: 'extension/extension.ts',
     server: 'server/server.ts',
     cli: 'server/cli.ts',
     bench: 'server/bench/bench.ts',
+    // Extension-host integration tests (mocha stays external: the host loads it from node_modules).
+    'test/suite': 'extension/test/suite/index.ts',
   },
   outdir: dist,
   // Prompt templates are text files reviewed like code.

@@ -9,7 +9,11 @@ export interface Tokenizer {
   readonly vocabSize: number;
   readonly bosId: number | undefined;
   readonly eosId: number | undefined;
-  /** Text → ids. Special/added tokens written literally in `text` (e.g. "<｜fim▁hole｜>") map to their ids. */
+  /**
+   * Text → ids. Special/added tokens written literally in `text` (e.g. "<｜fim▁hole｜>") map to their ids.
+   * addBos defaults to tokenizer_config.json's add_bos_token; BOS is not added twice when `text` already
+   * starts with it (as a rendered chat template does).
+   */
   encode(text: string, opts?: { addBos?: boolean }): number[];
   /** ids → text; special tokens are dropped when skipSpecial is true. */
   decode(ids: number[], opts?: { skipSpecial?: boolean }): string;

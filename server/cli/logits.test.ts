@@ -1,0 +1,30 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { command } from './logits';
+import { loadEngine } from '../engine/index';
+import { makeTinyModel, TINY_V3 } from '../engine/test-models';
+
+test('logits CLI writes little-endian float32 [T, vocab] equal to engine.logits (main and MTP)', async () => {
+  const dir = makeTinyModel(TINY_V3, { dtype: 'bf16' });
+  const engine = await loadEngine(dir, { noTokenizer: true });
+  for (const mtp of [false, true]) {
+    const out = path.join(dir, `out-${mtp}.f32`);
+    assert.equal(await command.run(['--model', dir, '--tokens', '0,17,42,5', ...(mtp ? ['--mtp'] : []), '--out', out, '--threads', '1']), 0);
+    const bytes = fs.readFileSync(out);
+    assert.equal(bytes.length, 4 * 96 * 4);
+    const got = Float32Array.from({ length: 4 * 96 }, (_, i) => bytes.readFloatLE(i * 4));
+    assert.deepEqual(got, engine.logits([0, 17, 42, 5], { mtp }));
+  }
+});
+
+test('logits CLI: bad arguments are clear errors and write nothing', async () => {
+  const dir = makeTinyModel(TINY_V3, { dtype: 'bf16' });
+  const out = path.join(dir, 'never.f32');
+  await assert.rejects(command.run(['--model', dir, '--tokens', '0,x', '--out', out]), /"x" is not a token id/);
+  await assert.rejects(command.run(['--model', dir, '--tokens', '0,1000', '--out', out]), /token id 1000 is outside the vocabulary/);
+  await assert.rejects(command.run(['--model', dir, '--tokens', '0']), /--out FILE/);
+  await assert.rejects(command.run(['--model', path.join(dir, 'missing'), '--tokens', '0', '--out', out]), /config\.json/);
+  assert.equal(fs.existsSync(out), false);
+});

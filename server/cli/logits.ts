@@ -1,0 +1,44 @@
+// `deepseek-local logits --model DIR --tokens 0,17,42 [--mtp] --out FILE`: little-endian float32 [T, vocab].
+import { parseArgs } from 'node:util';
+import { loadEngine } from '../engine/index';
+import { writeFileAtomic } from '../engine/safetensors-writer';
+import { parseTokenList } from '../engine/token-list';
+import type { CliCommand } from './index';
+
+export const command: CliCommand = {
+  summary: 'write the logits of every position (float32 LE [T, vocab]) of a token list to --out FILE',
+  async run(args) {
+    const { values } = parseArgs({
+      args,
+      strict: true,
+      options: {
+        model: { type: 'string' },
+        tokens: { type: 'string' },
+        mtp: { type: 'boolean', default: false },
+        out: { type: 'string' },
+        threads: { type: 'string' },
+      },
+    });
+    if (!values.model || !values.tokens || !values.out) throw new Error('logits: --model DIR, --tokens IDS and --out FILE are required');
+    const tokens = parseTokenList(values.tokens);
+    const engine = await loadEngine(values.model, { threads: parseThreads(values.threads) });
+    try {
+      const logits = engine.logits(tokens, { mtp: values.mtp });
+      const bytes = new Uint8Array(logits.length * 4);
+      const view = new DataView(bytes.buffer);
+      for (let i = 0; i < logits.length; i++) view.setFloat32(i * 4, logits[i], true);
+      writeFileAtomic(values.out, bytes);
+    } finally {
+      engine.dispose();
+    }
+    return 0;
+  },
+};
+
+/** --threads N → positive integer (undefined when absent). */
+export function parseThreads(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--threads must be a positive integer, got ${JSON.stringify(text)}`);
+  return n;
+}

@@ -1,0 +1,135 @@
+// Multi-head Latent Attention (DeepSeek-V2 §2.1): naive (expanded K/V) prefill; absorbed form for decode and long contexts.
+import type { Kernels } from '../../native/api';
+import type { ModelConfig } from './config';
+import type { LayerCache } from './kvcache';
+import type { AttentionWeights } from './weights';
+
+export interface AttentionStep {
+  /** Tokens already in the cache before this step (= position of the first new token). */
+  past: number;
+  /** cos/sin [T, rope/2] for positions past..past+T-1. */
+  cos: Float32Array;
+  sin: Float32Array;
+  softmaxScale: number;
+}
+
+/** Queries [T, heads, nope+rope] (rope part rotated): q_b(rmsnorm(q_a(x))) or q_proj(x). */
+function queries(k: Kernels, cfg: ModelConfig, w: AttentionWeights, x: Float32Array, T: number, s: AttentionStep): Float32Array {
+  const H = cfg.numAttentionHeads;
+  const dq = cfg.qkNopeHeadDim + cfg.qkRopeHeadDim;
+  const q = new Float32Array(T * H * dq);
+  if (w.q) {
+    k.matmul(q, x, T, w.q);
+  } else {
+    const qa = new Float32Array(T * cfg.qLoraRank!); // [T, qLora]
+    k.matmul(qa, x, T, w.qA!);
+    k.rmsnorm(qa, qa, w.qANorm!, T, cfg.rmsNormEps);
+    k.matmul(q, qa, T, w.qB!);
+  }
+  k.rope(q, T, H, H * dq, dq, cfg.qkNopeHeadDim, cfg.qkRopeHeadDim, s.cos, s.sin);
+  return q;
+}
+
+/** Writes the new tokens' cache rows [T, kvLora+rope]: c' = kv_a_layernorm(c), k_pe roped. */
+function appendLatents(k: Kernels, cfg: ModelConfig, w: AttentionWeights, x: Float32Array, T: number, cache: LayerCache, s: AttentionStep): void {
+  const D = cache.rowSize; // kvLora + rope
+  const rows = cache.data.subarray(s.past * D, (s.past + T) * D);
+  k.matmul(rows, x, T, w.kvA);
+  for (let t = 0; t < T; t++) {
+    const c = rows.subarray(t * D, t * D + cfg.kvLoraRank);
+    k.rmsnorm(c, c, w.kvANorm, 1, cfg.rmsNormEps);
+  }
+  k.rope(rows, T, 1, D, 0, cfg.kvLoraRank, cfg.qkRopeHeadDim, s.cos, s.sin);
+}
+
+/** Naive form: expand every cached latent to per-head k_nope and v with kv_b_proj, then ordinary attention. */
+function attendExpanded(k: Kernels, cfg: ModelConfig, w: AttentionWeights, q: Float32Array, T: number, cache: LayerCache, s: AttentionStep): Float32Array {
+  const H = cfg.numAttentionHeads;
+  const { qkNopeHeadDim: nope, qkRopeHeadDim: rope, vHeadDim: dv, kvLoraRank: L } = cfg;
+  const D = cache.rowSize;
+  const tk = s.past + T;
+  const latents = new Float32Array(tk * L); // [tk, kvLora]
+  for (let t = 0; t < tk; t++) latents.set(cache.data.subarray(t * D, t * D + L), t * L);
+  const kv = new Float32Array(tk * H * (nope + dv)); // [tk, H, nope + v]
+  k.matmul(kv, latents, tk, w.kvB);
+  const keys = new Float32Array(tk * H * (nope + rope)); // [tk, H, nope + rope], k_pe shared by all heads
+  for (let t = 0; t < tk; t++) {
+    const kpe = cache.data.subarray(t * D + L, (t + 1) * D);
+    for (let h = 0; h < H; h++) {
+      const dst = (t * H + h) * (nope + rope);
+      keys.set(kv.subarray((t * H + h) * (nope + dv), (t * H + h) * (nope + dv) + nope), dst);
+      keys.set(kpe, dst + nope);
+    }
+  }
+  const out = new Float32Array(T * H * dv); // [T, H, v]
+  k.attention(out, q, keys, kv.subarray(nope), {
+    tq: T, tk, nHeads: H, nKvHeads: H, dk: nope + rope, dv, pastLen: s.past, scale: s.softmaxScale,
+    qTokenStride: H * (nope + rope), qHeadStride: nope + rope,
+    kTokenStride: H * (nope + rope), kHeadStride: nope + rope,
+    vTokenStride: H * (nope + dv), vHeadStride: nope + dv,
+    oTokenStride: H * dv, oHeadStride: dv,
+  });
+  return out;
+}
+
+/** Copies head h of every token, [T, H, width] (row stride `stride`, head offset `offset`) → [T, width]. */
+function gatherHead(src: Float32Array, T: number, stride: number, offset: number, width: number): Float32Array {
+  const out = new Float32Array(T * width);
+  for (let t = 0; t < T; t++) out.set(src.subarray(t * stride + offset, t * stride + offset + width), t * width);
+  return out;
+}
+
+/** Inverse of gatherHead: [T, width] → head slot of [T, H, ...]. */
+function scatterHead(dst: Float32Array, src: Float32Array, T: number, stride: number, offset: number, width: number): void {
+  for (let t = 0; t < T; t++) dst.set(src.subarray(t * width, (t + 1) * width), t * stride + offset);
+}
+
+/**
+ * Absorbed form: q_nope·W_UKᵀ puts each head's query in latent space, scored against the cached [c' | k_pe]
+ * rows as one shared K/V head; the latent result is mapped to v by W_UV per head. Nothing is expanded.
+ */
+function attendAbsorbed(k: Kernels, cfg: ModelConfig, w: AttentionWeights, q: Float32Array, T: number, cache: LayerCache, s: AttentionStep): Float32Array {
+  const H = cfg.numAttentionHeads;
+  const { qkNopeHeadDim: nope, qkRopeHeadDim: rope, vHeadDim: dv, kvLoraRank: L } = cfg;
+  const D = cache.rowSize; // L + rope
+  const dq = nope + rope;
+  const { ukT, uv } = w.absorbed();
+  const qLat = new Float32Array(T * H * D); // [T, H, kvLora + rope]
+  for (let h = 0; h < H; h++) {
+    if (nope) {
+      const lat = new Float32Array(T * L); // [T, kvLora] = q_nope_h [T, nope] · W_UK_h [nope, kvLora]
+      k.matmul(lat, gatherHead(q, T, H * dq, h * dq, nope), T, ukT[h]);
+      scatterHead(qLat, lat, T, H * D, h * D, L);
+    }
+    scatterHead(qLat, gatherHead(q, T, H * dq, h * dq + nope, rope), T, H * D, h * D + L, rope);
+  }
+  const latOut = new Float32Array(T * H * L); // [T, H, kvLora]
+  const tk = s.past + T;
+  const kv = cache.data.subarray(0, tk * D);
+  k.attention(latOut, qLat, kv, kv, {
+    tq: T, tk, nHeads: H, nKvHeads: 1, dk: D, dv: L, pastLen: s.past, scale: s.softmaxScale,
+    qTokenStride: H * D, qHeadStride: D,
+    kTokenStride: D, kHeadStride: 0,
+    vTokenStride: D, vHeadStride: 0,
+    oTokenStride: H * L, oHeadStride: L,
+  });
+  const out = new Float32Array(T * H * dv); // [T, H, v]
+  for (let h = 0; h < H; h++) {
+    const vh = new Float32Array(T * dv); // [T, v] = latent_h [T, kvLora] · W_UVᵀ
+    k.matmul(vh, gatherHead(latOut, T, H * L, h * L, L), T, uv[h]);
+    scatterHead(out, vh, T, H * dv, h * dv, dv);
+  }
+  return out;
+}
+
+/**
+ * MLA over T new tokens x [T, hidden] (already input-normed) at positions past..past+T-1; appends their
+ * latents to `cache` and writes o_proj output [T, hidden] to `out`. `absorbed` picks the decode form.
+ */
+export function mlaForward(k: Kernels, cfg: ModelConfig, w: AttentionWeights, x: Float32Array, T: number,
+  cache: LayerCache, s: AttentionStep, out: Float32Array, absorbed: boolean): void {
+  const q = queries(k, cfg, w, x, T, s);
+  appendLatents(k, cfg, w, x, T, cache, s);
+  const heads = absorbed ? attendAbsorbed(k, cfg, w, q, T, cache, s) : attendExpanded(k, cfg, w, q, T, cache, s);
+  k.matmul(out, heads, T, w.o);
+}

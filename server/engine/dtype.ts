@@ -1,0 +1,90 @@
+// Exact upcasts of checkpoint storage formats to float32 (for norms, embeddings rows and derived weights).
+import type { Weight, WeightDType } from '../../native/api';
+import { f16ToFloat, fp8E4M3ToFloat } from '../../native/reference';
+
+/** safetensors dtype name → kernel weight dtype. */
+export function weightDType(stDtype: string): WeightDType | undefined {
+  return ({ F32: 'f32', BF16: 'bf16', F16: 'f16', F8_E4M3: 'f8_e4m3' } as Record<string, WeightDType>)[stDtype];
+}
+
+export const BYTES_PER_ELEMENT: Record<WeightDType, number> = { f32: 4, bf16: 2, f16: 2, f8_e4m3: 1 };
+
+const F8_TABLE = Float32Array.from({ length: 256 }, (_, i) => fp8E4M3ToFloat(i));
+
+/** Upcasts `count` elements of raw little-endian storage starting at element `start`. */
+export function decodeElements(dtype: WeightDType, bytes: Uint8Array, start: number, count: number, out: Float32Array, outOffset = 0): void {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  switch (dtype) {
+    case 'f32':
+      for (let i = 0; i < count; i++) out[outOffset + i] = view.getFloat32((start + i) * 4, true);
+      return;
+    case 'bf16': {
+      // bf16 is the top half of a float32: write the bits directly.
+      const bits = new Uint32Array(out.buffer, out.byteOffset, out.length);
+      for (let i = 0; i < count; i++) bits[outOffset + i] = view.getUint16((start + i) * 2, true) << 16;
+      return;
+    }
+      return;
+    case 'f16':
+      for (let i = 0; i < count; i++) out[outOffset + i] = f16ToFloat(view.getUint16((start + i) * 2, true));
+      return;
+    case 'f8_e4m3':
+      for (let i = 0; i < count; i++) out[outOffset + i] = F8_TABLE[bytes[start + i]];
+      return;
+  }
+}
+
+/** Row `row` of a weight matrix as float32 (fp8 rows multiplied by their block scales). */
+export function weightRow(w: Weight, row: number, out: Float32Array, outOffset = 0): void {
+  decodeElements(w.dtype, w.data, row * w.cols, w.cols, out, outOffset);
+  if (w.dtype === 'f8_e4m3') {
+    const scales = w.scales!;
+    const blockCols = Math.ceil(w.cols / 128);
+    const srow = Math.floor(row / 128) * blockCols;
+    for (let c = 0; c < w.cols; c++) out[outOffset + c] *= scales[srow + Math.floor(c / 128)];
+  }
+}
+
+/** The whole weight as float32 [rows, cols]. */
+export function weightToF32(w: Weight): Float32Array {
+  const out = new Float32Array(w.rows * w.cols);
+  for (let r = 0; r < w.rows; r++) weightRow(w, r, out, r * w.cols);
+  return out;
+}
+
+/** A float32 matrix as an f32 Weight (raw bytes view, no copy). */
+export function f32Weight(values: Float32Array, rows: number, cols: number): Weight {
+  return { dtype: 'f32', rows, cols, data: new Uint8Array(values.buffer, values.byteOffset, rows * cols * 4) };
+}
+
+/** Rows [start, start+count) of a weight; a zero-copy view unless fp8 blocks would be cut (then upcast). */
+export function weightRows(w: Weight, start: number, count: number): Weight {
+  if (w.dtype !== 'f8_e4m3') {
+    const b = BYTES_PER_ELEMENT[w.dtype];
+    return { dtype: w.dtype, rows: count, cols: w.cols, data: w.data.subarray(start * w.cols * b, (start + count) * w.cols * b) };
+  }
+  const out = new Float32Array(count * w.cols);
+  for (let r = 0; r < count; r++) weightRow(w, start + r, out, r * w.cols);
+  return f32Weight(out, count, w.cols);
+}
+
+/** Transpose of rows [start, start+count): a [cols, count] weight (same dtype when exact, else f32). */
+export function weightRowsTransposed(w: Weight, start: number, count: number): Weight {
+  if (w.dtype === 'f8_e4m3') {
+    const rows = weightRows(w, start, count);
+    const src = new Float32Array(rows.data.buffer, rows.data.byteOffset, count * w.cols);
+    const out = new Float32Array(count * w.cols);
+    for (let r = 0; r < count; r++) for (let c = 0; c < w.cols; c++) out[c * count + r] = src[r * w.cols + c];
+    return f32Weight(out, w.cols, count);
+  }
+  const b = BYTES_PER_ELEMENT[w.dtype];
+  const out = new Uint8Array(count * w.cols * b);
+  for (let r = 0; r < count; r++) {
+    for (let c = 0; c < w.cols; c++) {
+      const src = ((start + r) * w.cols + c) * b;
+      const dst = (c * count + r) * b;
+      for (let k = 0; k < b; k++) out[dst + k] = w.data[src + k];
+    }
+  }
+  return { dtype: w.dtype, rows: w.cols, cols: count, data: out };
+}

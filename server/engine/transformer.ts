@@ -1,0 +1,80 @@
+// The decoder stack: embeddings → blocks (MLA + dense MLP or MoE) → final norm → lm_head.
+import type { Kernels, Weight } from '../../native/api';
+import type { ModelConfig } from './config';
+import { weightRow } from './dtype';
+import type { LayerCache, SequenceCache } from './kvcache';
+import { mlaForward, type AttentionStep } from './attention';
+import { mlpForward } from './mlp';
+import { moeForward } from './moe';
+import { ropeParams, ropeTables, type RopeParams } from './rope';
+import type { LayerWeights, ModelWeights } from './weights';
+
+/** Beyond this many keys, expanding per-head K/V costs more memory than it saves: use the absorbed form. */
+const MAX_EXPANDED_KEYS = 1024;
+
+export class Transformer {
+  readonly rope: RopeParams;
+
+  constructor(readonly k: Kernels, readonly cfg: ModelConfig, readonly w: ModelWeights) {
+    this.rope = ropeParams(cfg);
+  }
+
+  /** Per-token cache row: [c' (kv_lora_rank) | k_pe (qk_rope_head_dim)]. */
+  get cacheRowSize(): number {
+    return this.cfg.kvLoraRank + this.cfg.qkRopeHeadDim;
+  }
+
+  /** Rows of an embedding table for `tokens` → [T, hidden]. */
+  embed(table: Weight, tokens: number[]): Float32Array {
+    const H = this.cfg.hiddenSize;
+    const x = new Float32Array(tokens.length * H);
+    tokens.forEach((id, t) => {
+      if (!Number.isInteger(id) || id < 0 || id >= table.rows) throw new RangeError(`token id ${id} is outside the vocabulary [0, ${table.rows})`);
+      weightRow(table, id, x, t * H);
+    });
+    return x;
+  }
+
+  /** Attention-step parameters for T new tokens after `past` cached ones. */
+  step(past: number, T: number): AttentionStep {
+    const { cos, sin } = ropeTables(this.rope, past, T);
+    return { past, cos, sin, softmaxScale: this.rope.softmaxScale };
+  }
+
+  /** One decoder block in place on x [T, hidden]: h = x + attn(norm(x)); x = h + mlp(norm(h)). */
+  block(lw: LayerWeights, x: Float32Array, T: number, cache: LayerCache, s: AttentionStep, absorbed: boolean): void {
+    const { k, cfg } = this;
+    const n = T * cfg.hiddenSize;
+    const normed = new Float32Array(n);
+    const delta = new Float32Array(n);
+    k.rmsnorm(normed, x, lw.inputNorm, T, cfg.rmsNormEps);
+    mlaForward(k, cfg, lw.attn, normed, T, cache, s, delta, absorbed);
+    k.axpy(x, delta, 1, n);
+    k.rmsnorm(normed, x, lw.postNorm, T, cfg.rmsNormEps);
+    if (lw.moe) moeForward(k, cfg, lw.moe, normed, T, delta);
+    else mlpForward(k, lw.mlp!, normed, T, delta);
+    k.axpy(x, delta, 1, n);
+  }
+
+  /**
+   * Runs `tokens` after the cache's contents, appends them to the cache and returns the final normed
+   * hidden states [T, hidden]. Single tokens and long contexts use absorbed MLA unless `absorbed` says otherwise.
+   */
+  forward(tokens: number[], cache: SequenceCache, absorbed = tokens.length === 1 || cache.length + tokens.length > MAX_EXPANDED_KEYS): Float32Array {
+    const T = tokens.length;
+    const x = this.embed(this.w.embed, tokens);
+    const s = this.step(cache.length, T);
+    cache.reserve(T);
+    this.w.layers.forEach((lw, i) => this.block(lw, x, T, cache.layers[i], s, absorbed));
+    this.k.rmsnorm(x, x, this.w.norm, T, this.cfg.rmsNormEps);
+    cache.commit(tokens);
+    return x;
+  }
+
+  /** head(h) for `rows` rows of h [rows, hidden] → [rows, vocab]. */
+  project(h: Float32Array, rows: number, head: Weight = this.w.lmHead): Float32Array {
+    const out = new Float32Array(rows * head.rows);
+    this.k.matmul(out, h, rows, head);
+    return out;
+  }
+}

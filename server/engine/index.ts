@@ -8,6 +8,7 @@ import { mtpLogits } from './mtp';
 import { Sampler } from './sampler';
 import { Checkpoint, type FileMapper } from './safetensors';
 import { Transformer } from './transformer';
+import { allWeights, decodeWeightBytes, kvBytesPerToken, prefault, weightBytes } from './traffic';
 import { resolveWeights } from './weights';
 
 export type { Engine, GenerateRequest, GenerateResult, LoadOptions } from './api';
@@ -24,6 +25,20 @@ export interface EngineOptions extends LoadOptions {
   maxSequences?: number;
   /** Skip loading the tokenizer (tests that only need ids). */
   noTokenizer?: boolean;
+  /** Touch every page of the mapped weights at load, so the first tokens do not pay page faults (needs the RAM). */
+  prefault?: boolean;
+}
+
+/** What the benchmark reports about a loaded engine. */
+export interface EngineInfo {
+  kernels: string;
+  threads: number;
+  /** Weight bytes read per decoded token (dense weights, k routed experts per MoE layer, lm_head). */
+  decodeWeightBytes: number;
+  /** Bytes of every weight held (mapped or quantized). */
+  totalWeightBytes: number;
+  kvBytesPerToken: { latent: number; fullPerHead: number };
+  setThreads(n: number): void;
 }
 
 /** Prompts run in chunks of this many tokens: bounded activation memory, and generate() yields between them. */
@@ -161,6 +176,23 @@ class LocalEngine implements Engine {
     this.disposed = true;
     this.pool = [];
   }
+
+  info(): EngineInfo {
+    const { k, w } = this.tf;
+    return {
+      kernels: k.backend,
+      threads: k.getThreads(),
+      decodeWeightBytes: decodeWeightBytes(this.cfg, w),
+      totalWeightBytes: allWeights(w).reduce((s, x) => s + weightBytes(x), 0),
+      kvBytesPerToken: kvBytesPerToken(this.cfg),
+      setThreads: (n) => k.setThreads(n),
+    };
+  }
+}
+
+/** Traffic and kernel facts of an engine made by loadEngine (undefined for other Engine implementations). */
+export function engineInfo(engine: Engine): EngineInfo | undefined {
+  return engine instanceof LocalEngine ? engine.info() : undefined;
 }
 
 /** True when `a` holds a prefix of `b`'s tokens (so `b` makes `a` redundant). */
@@ -183,6 +215,7 @@ export async function loadEngine(modelDir: string, opts: EngineOptions = {}): Pr
   if (opts.threads) kernels.setThreads(opts.threads);
   const ckpt = new Checkpoint(modelDir, mapFile, opts.onProgress);
   const weights = resolveWeights(ckpt, cfg);
+  if (opts.prefault) prefault(allWeights(weights));
   let tokenizer: Tokenizer | undefined;
   if (!opts.noTokenizer) {
     const { loadTokenizer } = await import('../tokenizer');

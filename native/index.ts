@@ -1,0 +1,80 @@
+// Loads the compiled N-API addon (native/build/Release or, when bundled, dist/native/) and
+// exposes it as the engine's `Kernels`, plus zero-copy file mapping.
+import { constants as bufferConstants } from 'node:buffer';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { AttentionShape, Kernels, Weight } from './api';
+
+/** What the C++ addon exports (native/src/addon.cc). */
+interface Addon {
+  isa: 'scalar' | 'avx2' | 'avx512';
+  supportedIsas(): string[];
+  setThreads(n: number): void;
+  getThreads(): number;
+  matmul(out: Float32Array, x: Float32Array, m: number, w: Weight): void;
+  rmsnorm(out: Float32Array, x: Float32Array, weight: Float32Array, rows: number, eps: number): void;
+  softmax(x: Float32Array, rows: number, cols: number): void;
+  rope(x: Float32Array, tokens: number, nHeads: number, tokenStride: number, headStride: number,
+       offset: number, ropeDim: number, cos: Float32Array, sin: Float32Array): void;
+  siluMul(out: Float32Array, gate: Float32Array, up: Float32Array, n: number): void;
+  axpy(y: Float32Array, x: Float32Array, alpha: number, n: number): void;
+  attention(out: Float32Array, q: Float32Array, k: Float32Array, v: Float32Array, shape: AttentionShape): void;
+  mapFile(file: string, offset?: number, length?: number, maxLength?: number): Uint8Array;
+}
+
+const ADDON_FILE = 'deepseek_native.node';
+
+/** Where the addon may be: next to the bundle (dist/native/) or in the source tree (native/build/Release/). */
+export function addonCandidates(): string[] {
+  return [path.join(__dirname, 'native', ADDON_FILE), path.join(__dirname, 'build', 'Release', ADDON_FILE)];
+}
+
+let addon: Addon | undefined;
+
+function load(): Addon {
+  if (addon) return addon;
+  const candidates = addonCandidates();
+  const file = candidates.find((f) => fs.existsSync(f));
+  if (!file) {
+    throw new Error(`deepseek-local native addon not found (looked for ${candidates.join(', ')}); run \`npm install\` ` +
+      '(or `npm run install`) in the extension folder to build it with node-gyp');
+  }
+  // A computed path, so esbuild leaves the require to run time.
+  const req = require;
+  addon = req(file) as Addon;
+  return addon;
+}
+
+/** ISAs this CPU can run ("scalar", "avx2", "avx512"); DEEPSEEK_NATIVE_ISA may force any of them. */
+export function supportedIsas(): string[] {
+  return load().supportedIsas();
+}
+
+/** The native kernels; the addon loads on first use. */
+export const kernels: Kernels = {
+  get backend() { return `cpu-${load().isa}`; },
+  setThreads: (n) => load().setThreads(n),
+  getThreads: () => load().getThreads(),
+  matmul: (out, x, m, w) => load().matmul(out, x, m, w),
+  rmsnorm: (out, x, weight, rows, eps) => load().rmsnorm(out, x, weight, rows, eps),
+  softmax: (x, rows, cols) => load().softmax(x, rows, cols),
+  rope: (x, tokens, nHeads, tokenStride, headStride, offset, ropeDim, cos, sin) =>
+    load().rope(x, tokens, nHeads, tokenStride, headStride, offset, ropeDim, cos, sin),
+  siluMul: (out, gate, up, n) => load().siluMul(out, gate, up, n),
+  axpy: (y, x, alpha, n) => load().axpy(y, x, alpha, n),
+  attention: (out, q, k, v, shape) => load().attention(out, q, k, v, shape),
+};
+
+/**
+ * The whole file, memory-mapped read-only: zero-copy, unmapped when the array is garbage-collected.
+ * Node 20 caps a Uint8Array at 4 GiB; larger files throw a RangeError (use mapFileRange).
+ * (Under a V8 memory cage, e.g. Electron, external memory is forbidden and the addon copies instead.)
+ */
+export function mapFile(file: string): Uint8Array {
+  return load().mapFile(file, 0, undefined, bufferConstants.MAX_LENGTH);
+}
+
+/** Bytes [offset, offset + length) of a file, memory-mapped read-only (any offset; zero-copy). */
+export function mapFileRange(file: string, offset: number, length: number): Uint8Array {
+  return load().mapFile(file, offset, length, bufferConstants.MAX_LENGTH);
+}

@@ -1,0 +1,393 @@
+// Native kernels vs the TypeScript reference on random data, every dtype, every ISA this CPU
+// has (child processes with DEEPSEEK_NATIVE_ISA), 1 and 2 threads; plus mapFile and errors.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import v8 from 'node:v8';
+import vm from 'node:vm';
+import type { AttentionShape, Kernels, Weight, WeightDType } from './api';
+import { kernels, mapFile, mapFileRange, supportedIsas } from './index';
+import { bf16ToFloat, decodeWeight, f16ToFloat, fp8E4M3ToFloat, referenceKernels as ref } from './reference';
+
+const forcedIsa = process.env.DEEPSEEK_NATIVE_ISA;
+
+/** Deterministic uniform numbers in [-1, 1). */
+function rng(seed: number): () => number {
+  let s = seed >>> 0 || 1;
+  return () => {
+    s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0;
+    return s / 2 ** 31 - 1;
+  };
+}
+
+function randArray(n: number, seed: number, scale = 1): Float32Array {
+  const r = rng(seed);
+  return Float32Array.from({ length: n }, () => r() * scale);
+}
+
+/** A random weight: finite values of varied magnitude in each format (fp8 avoids the NaN codes). */
+function randWeight(dtype: WeightDType, rows: number, cols: number, seed: number): Weight {
+  const r = rng(seed);
+  const bits = () => Math.floor((r() + 1) * 2 ** 15);
+  const n = rows * cols;
+  switch (dtype) {
+    case 'f32':
+      return { dtype, rows, cols, data: new Uint8Array(randArray(n, seed).buffer) };
+    case 'bf16': // sign, exponent 120..130, random mantissa
+      return { dtype, rows, cols, data: new Uint8Array(Uint16Array.from({ length: n }, () =>
+        (bits() & 0x807f) | ((120 + (bits() % 11)) << 7)).buffer) };
+    case 'f16': // sign, exponent 0..20 (includes subnormals), random mantissa
+      return { dtype, rows, cols, data: new Uint8Array(Uint16Array.from({ length: n }, () =>
+        (bits() & 0x83ff) | ((bits() % 21) << 10)).buffer) };
+    case 'f8_e4m3': {
+      const data = Uint8Array.from({ length: n }, () => { const b = bits() & 0xff; return (b & 0x7f) === 0x7f ? b - 1 : b; });
+      const scales = Float32Array.from({ length: Math.ceil(rows / 128) * Math.ceil(cols / 128) }, () => 0.5 + Math.abs(r()));
+      return { dtype, rows, cols, data, scales };
+    }
+  }
+}
+
+/** |a − b| ≤ rel·bound + abs for every element, with a message naming the first failure. */
+function assertClose(actual: Float32Array, expected: Float32Array, bound: Float32Array | number, what: string, rel = 1e-5, abs = 1e-30): void {
+  assert.equal(actual.length, expected.length, `${what}: length`);
+  for (let i = 0; i < actual.length; i++) {
+    const b = typeof bound === 'number' ? bound : bound[i];
+    const ok = Math.abs(actual[i] - expected[i]) <= rel * b + abs;
+    if (!ok) assert.fail(`${what}: element ${i}: native ${actual[i]} vs reference ${expected[i]} (bound ${b})`);
+  }
+}
+
+/** Σ|x·w| per output: the scale against which float32 rounding error is measured. */
+function matmulBound(x: Float32Array, m: number, w: Weight): Float32Array {
+  const wd = decodeWeight(w), out = new Float32Array(m * w.rows);
+  for (let n = 0; n < w.rows; n++)
+    for (let i = 0; i < m; i++) {
+      let s = 0;
+      for (let k = 0; k < w.cols; k++) s += Math.abs(x[i * w.cols + k] * wd[n * w.cols + k]);
+      out[i * w.rows + n] = s;
+    }
+  return out;
+}
+
+function withThreads(k: Kernels, n: number, fn: () => void): void {
+  const before = k.getThreads();
+  k.setThreads(n);
+  try { fn(); } finally { k.setThreads(before); }
+}
+
+const DTYPES: WeightDType[] = ['f32', 'bf16', 'f16', 'f8_e4m3'];
+// (m, N, K): not multiples of the vector width or of 128; the larger ones are split across threads.
+const MATMUL_SHAPES: Array<[number, number, number]> = [[1, 130, 200], [3, 130, 200], [17, 130, 200], [1, 5, 7], [2, 257, 300], [1, 1030, 1100], [9, 300, 520], [70, 9, 2100]];
+
+// Reference results are computed once and checked with 1 and 2 threads.
+const matmulCases = DTYPES.flatMap((dtype, d) => MATMUL_SHAPES.map(([m, N, K], s) => {
+  const w = randWeight(dtype, N, K, 100 * d + s), x = randArray(m * K, 1000 + 100 * d + s);
+  const want = new Float32Array(m * N);
+  ref.matmul(want, x, m, w);
+  return { m, w, x, want, bound: matmulBound(x, m, w) };
+}));
+
+for (const threads of [1, 2]) {
+  test(`matmul matches the reference for every dtype (${threads} thread(s))`, () => {
+    withThreads(kernels, threads, () => {
+      for (const { m, w, x, want, bound } of matmulCases) {
+        const got = new Float32Array(m * w.rows);
+        kernels.matmul(got, x, m, w);
+        assertClose(got, want, bound, `${kernels.backend} ${w.dtype} m=${m} N=${w.rows} K=${w.cols}`);
+      }
+    });
+  });
+}
+
+test('matmul reads weights at any byte alignment (views into a mapped file)', () => {
+  for (const dtype of DTYPES) {
+    const w = randWeight(dtype, 33, 150, 7);
+    const shifted = new Uint8Array(w.data.length + 3);
+    shifted.set(w.data, 3);
+    const moved: Weight = { ...w, data: shifted.subarray(3) };
+    const x = randArray(2 * 150, 8);
+    const a = new Float32Array(2 * 33), b = new Float32Array(2 * 33);
+    kernels.matmul(a, x, 2, w);
+    kernels.matmul(b, x, 2, moved);
+    assert.deepEqual(b, a, dtype);
+  }
+});
+
+test('fp8 e4m3 decoding of all 256 bytes matches the format definition', () => {
+  // The reference formula on landmark values.
+  assert.equal(fp8E4M3ToFloat(0x00), 0);
+  assert.ok(Object.is(fp8E4M3ToFloat(0x80), -0));
+  assert.equal(fp8E4M3ToFloat(0x01), 2 ** -9); // smallest subnormal
+  assert.equal(fp8E4M3ToFloat(0x07), 7 * 2 ** -9); // largest subnormal
+  assert.equal(fp8E4M3ToFloat(0x08), 2 ** -6); // smallest normal
+  assert.equal(fp8E4M3ToFloat(0x38), 1);
+  assert.equal(fp8E4M3ToFloat(0x7e), 448); // max
+  assert.equal(fp8E4M3ToFloat(0xfe), -448);
+  assert.equal(fp8E4M3ToFloat(0x78), 256); // e=15 is a normal exponent (no inf)
+  assert.ok(Number.isNaN(fp8E4M3ToFloat(0x7f)) && Number.isNaN(fp8E4M3ToFloat(0xff)));
+  // Native: row b holds byte b in column b % 48 (every SIMD lane and the scalar tail), x = 1.
+  const cols = 48;
+  const data = new Uint8Array(256 * cols);
+  for (let b = 0; b < 256; b++) data[b * cols + (b % cols)] = b;
+  for (const scale of [1, 0.375]) {
+    const w: Weight = { dtype: 'f8_e4m3', rows: 256, cols, data, scales: new Float32Array([scale, scale]) };
+    const out = new Float32Array(256);
+    kernels.matmul(out, new Float32Array(cols).fill(1), 1, w);
+    for (let b = 0; b < 256; b++) {
+      const want = fp8E4M3ToFloat(b) * scale;
+      if (Number.isNaN(want)) assert.ok(Number.isNaN(out[b]), `byte 0x${b.toString(16)} should be NaN, got ${out[b]}`);
+      else assert.equal(out[b], want + 0, `byte 0x${b.toString(16)}`);
+    }
+  }
+});
+
+test('bf16 and f16 reference decoders follow the formats', () => {
+  assert.equal(bf16ToFloat(0x3f80), 1);
+  assert.equal(bf16ToFloat(0xc040), -3);
+  assert.equal(f16ToFloat(0x3c00), 1);
+  assert.equal(f16ToFloat(0x0001), 2 ** -24);
+  assert.equal(f16ToFloat(0x7bff), 65504);
+  assert.equal(f16ToFloat(0xfc00), -Infinity);
+  // Native f16 over all finite bit patterns: 64 rows × 1024 columns, one pattern per element.
+  const pats = Uint16Array.from({ length: 65536 }, (_, i) => i).filter((h) => ((h >> 10) & 0x1f) !== 0x1f);
+  const cols = 1024, rows = Math.ceil(pats.length / cols);
+  const bits = new Uint16Array(rows * cols);
+  bits.set(pats);
+  const w: Weight = { dtype: 'f16', rows, cols, data: new Uint8Array(bits.buffer) };
+  const out = new Float32Array(rows * cols), x = new Float32Array(cols * cols);
+  for (let c = 0; c < cols; c++) x[c * cols + c] = 1; // identity rows pick single columns
+  kernels.matmul(out, x, cols, w); // out[c, r] = W[r, c]
+  for (let i = 0; i < pats.length; i++) {
+    const r = Math.floor(i / cols), c = i % cols;
+    assert.equal(out[c * rows + r], f16ToFloat(pats[i]) + 0, `f16 0x${pats[i].toString(16)}`);
+  }
+});
+
+for (const threads of [1, 2]) {
+  test(`elementwise kernels match the reference, aliasing included (${threads} thread(s))`, () => {
+    withThreads(kernels, threads, () => {
+      for (const [rows, cols] of [[3, 200], [1, 7], [8, 40000]]) {
+        const x = randArray(rows * cols, rows + cols, 3), w = randArray(cols, 5);
+        const got = new Float32Array(rows * cols), want = new Float32Array(rows * cols);
+        kernels.rmsnorm(got, x, w, rows, 1e-6);
+        ref.rmsnorm(want, x, w, rows, 1e-6);
+        assertClose(got, want, want.map(Math.abs), `rmsnorm ${rows}x${cols}`);
+        const inPlace = x.slice();
+        kernels.rmsnorm(inPlace, inPlace, w, rows, 1e-6);
+        assert.deepEqual(inPlace, got, 'rmsnorm in place');
+      }
+      for (const [rows, cols] of [[3, 37], [1, 5], [4, 20000]]) {
+        const x = randArray(rows * cols, cols, 30);
+        x[1] = 1000; // max subtraction must keep exp finite
+        x[2] = -Infinity; // masked entries get exactly 0
+        const got = x.slice(), want = x.slice();
+        kernels.softmax(got, rows, cols);
+        ref.softmax(want, rows, cols);
+        assertClose(got, want, want.map(Math.abs), `softmax ${rows}x${cols}`, 3e-6, 1e-12);
+        assert.equal(got[2], 0, 'softmax of -Infinity');
+      }
+      for (const n of [1000, 13, 600001]) {
+        const gate = randArray(n, n, 12), up = randArray(n, n + 1);
+        gate[0] = -100; gate[1] = 100; gate[2] = -90;
+        const got = new Float32Array(n), want = new Float32Array(n);
+        kernels.siluMul(got, gate, up, n);
+        ref.siluMul(want, gate, up, n);
+        assertClose(got, want, want.map(Math.abs), `siluMul n=${n}`, 3e-6, 1e-30);
+        const g2 = gate.slice();
+        kernels.siluMul(g2, g2, up, n);
+        assert.deepEqual(g2, got, 'siluMul with out === gate');
+        const y = randArray(n, 3), y2 = y.slice();
+        kernels.axpy(y, up, 0.37, n);
+        ref.axpy(y2, up, 0.37, n);
+        assertClose(y, y2, 1, `axpy n=${n}`, 1e-6);
+      }
+    });
+  });
+}
+
+test('rope rotates interleaved pairs at an offset inside strided heads', () => {
+  const tokens = 3, heads = 2, headStride = 11, tokenStride = 25, offset = 3, ropeDim = 6;
+  const x = randArray(tokens * tokenStride, 4);
+  const cos = randArray(tokens * ropeDim / 2, 5), sin = randArray(tokens * ropeDim / 2, 6);
+  const got = x.slice(), want = x.slice();
+  kernels.rope(got, tokens, heads, tokenStride, headStride, offset, ropeDim, cos, sin);
+  ref.rope(want, tokens, heads, tokenStride, headStride, offset, ropeDim, cos, sin);
+  assertClose(got, want, 2, 'rope', 1e-6);
+  assert.equal(got[0], x[0], 'elements outside the rotary dims are untouched');
+  // Large enough to be split over tokens: DeepSeek-like 128 heads × 64 rotary dims, 2 threads.
+  const big = { tokens: 65, heads: 128, dim: 64, stride: 192 };
+  const xb = randArray(big.tokens * big.heads * big.stride, 7);
+  const cb = randArray(big.tokens * big.dim / 2, 8), sb = randArray(big.tokens * big.dim / 2, 9);
+  const gotB = xb.slice(), wantB = xb.slice();
+  withThreads(kernels, 2, () => kernels.rope(gotB, big.tokens, big.heads, big.heads * big.stride, big.stride, 128, big.dim, cb, sb));
+  ref.rope(wantB, big.tokens, big.heads, big.heads * big.stride, big.stride, 128, big.dim, cb, sb);
+  assertClose(gotB, wantB, 2, 'rope 65 tokens x 128 heads', 1e-6);
+});
+
+/** Attention case with q/out token-major [t, h, d] (padded) and k/v head-major [h, t, d]. */
+function attentionCase(tq: number, tk: number, pastLen: number, nHeads: number, nKvHeads: number, dk: number, dv: number) {
+  const shape: AttentionShape = {
+    tq, tk, nHeads, nKvHeads, dk, dv, pastLen, scale: 1 / Math.sqrt(dk),
+    qHeadStride: dk + 1, qTokenStride: nHeads * (dk + 1),
+    kTokenStride: dk, kHeadStride: tk * dk + 2,
+    vTokenStride: dv + 3, vHeadStride: tk * (dv + 3),
+    oHeadStride: dv, oTokenStride: nHeads * dv + 5,
+  };
+  const q = randArray(tq * shape.qTokenStride, 11, 2);
+  const k = randArray(nKvHeads * shape.kHeadStride, 12, 2);
+  const v = randArray(nKvHeads * shape.vHeadStride, 13);
+  return { shape, q, k, v, outLen: tq * shape.oTokenStride };
+}
+
+for (const threads of [1, 2]) {
+  test(`attention matches the reference: causal, pastLen, GQA/MQA, strides (${threads} thread(s))`, () => {
+    withThreads(kernels, threads, () => {
+      const cases: Array<[number, number, number, number, number, number, number]> = [
+        [1, 5, 4, 4, 1, 40, 24], // decoding one token, MQA (absorbed MLA)
+        [3, 7, 4, 3, 3, 19, 19], // pastLen > 0, MHA
+        [5, 5, 0, 4, 2, 16, 33], // prefill, GQA
+        [4, 300, 296, 8, 1, 72, 64], // big enough to be split across threads
+        [2, 9, 7, 40, 1, 24, 20], // 40 heads on one K/V head: chunks of 16, 16, 8
+        [3, 30, 27, 34, 2, 16, 8], // GQA groups of 17 heads: chunks of 16 and 1
+      ];
+      for (const c of cases) {
+        const { shape, q, k, v, outLen } = attentionCase(...c);
+        const got = new Float32Array(outLen), want = new Float32Array(outLen);
+        kernels.attention(got, q, k, v, shape);
+        ref.attention(want, q, k, v, shape);
+        assertClose(got, want, 1, `attention ${c.join(',')}`, 2e-6);
+      }
+    });
+  });
+}
+
+test('mapFile maps a file read-only and zero-copy', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dsn-map-'));
+  try {
+    const file = path.join(dir, 'blob.bin');
+    const bytes = Uint8Array.from({ length: 100_003 }, (_, i) => (i * 31 + 7) & 0xff);
+    fs.writeFileSync(file, bytes);
+    const mapped = mapFile(file);
+    assert.equal(mapped.length, bytes.length);
+    assert.deepEqual(mapped, bytes);
+    const part = mapFileRange(file, 5000, 70_001); // not page-aligned
+    assert.deepEqual(part, bytes.subarray(5000, 75_001));
+    assert.equal(mapFileRange(file, bytes.length, 0).length, 0);
+    assert.throws(() => mapFileRange(file, 100_000, 4), (e: Error) => e instanceof RangeError && e.message.includes(file));
+    fs.writeFileSync(path.join(dir, 'empty.bin'), '');
+    assert.equal(mapFile(path.join(dir, 'empty.bin')).length, 0);
+    assert.throws(() => mapFile(path.join(dir, 'missing.bin')), (e: Error) => e.message.includes('missing.bin') && /No such file/.test(e.message));
+    assert.throws(() => mapFile(dir), (e: Error) => e.message.includes(dir));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('mapFile unmaps the file once the array is garbage-collected', async () => {
+  v8.setFlagsFromString('--expose-gc');
+  const gc = vm.runInNewContext('gc') as () => void;
+  const file = path.join(os.tmpdir(), `dsn-gc-${process.pid}.bin`);
+  fs.writeFileSync(file, new Uint8Array(50_000).fill(9));
+  const mappings = () => fs.readFileSync('/proc/self/maps', 'utf8').split('\n').filter((l) => l.includes(file)).length;
+  try {
+    let mapped: Uint8Array | undefined = mapFile(file);
+    assert.equal(mapped[49_999], 9);
+    assert.equal(mappings(), 1);
+    mapped = undefined;
+    for (let i = 0; i < 5 && mappings() > 0; i++) {
+      gc();
+      await new Promise((r) => setTimeout(r, 20)); // finalizers run after the collection
+    }
+    assert.equal(mappings(), 0);
+  } finally {
+    fs.rmSync(file, { force: true });
+  }
+});
+
+test('bad arguments throw a TypeError naming the problem', () => {
+  const w = randWeight('bf16', 4, 8, 1);
+  const x = new Float32Array(8), out = new Float32Array(4);
+  const bad = (fn: () => void, re: RegExp) => assert.throws(fn, (e: Error) => e instanceof TypeError && re.test(e.message), String(re));
+  bad(() => kernels.matmul(out, x, 1, { ...w, dtype: 'int4' as WeightDType }), /w\.dtype must be one of/);
+  bad(() => kernels.matmul(out, x, 1, { ...w, data: w.data.subarray(1) }), /w\.data has 63 bytes .* needs 64/);
+  bad(() => kernels.matmul(out, x, 2, w), /x is too short/);
+  bad(() => kernels.matmul(new Float32Array(3), x, 1, w), /out is too short/);
+  bad(() => kernels.matmul(out, x, 0, w), /m must be an integer >= 1/);
+  bad(() => kernels.matmul(out, x, 1.5, w), /m must be an integer/);
+  bad(() => kernels.matmul(out, new Float64Array(8) as unknown as Float32Array, 1, w), /x must be a Float32Array/);
+  bad(() => kernels.matmul(out, x, 1, { dtype: 'f8_e4m3', rows: 4, cols: 8, data: new Uint8Array(32) }), /needs w\.scales/);
+  bad(() => kernels.matmul(out, x, 1, { dtype: 'f8_e4m3', rows: 4, cols: 8, data: new Uint8Array(32), scales: new Float32Array(2) }), /one per 128x128 block/);
+  const shared = new Float32Array(16);
+  bad(() => kernels.matmul(shared.subarray(0, 4), shared.subarray(2, 10), 1, w), /must not overlap/);
+  bad(() => kernels.rmsnorm(out, x, new Float32Array(8), 1, 1e-6), /out is too short/);
+  bad(() => kernels.softmax(x, 3, 3), /x is too short/);
+  bad(() => kernels.rope(x, 1, 1, 8, 8, 0, 3, x, x), /ropeDim must be even/);
+  bad(() => kernels.siluMul(out, x, x, 8), /out is too short/);
+  bad(() => kernels.axpy(out, x, NaN, 4), /alpha must be a finite number/);
+  const { shape, q, k, v, outLen } = attentionCase(2, 4, 2, 3, 2, 8, 8);
+  bad(() => kernels.attention(new Float32Array(outLen), q, k, v, shape), /multiple of nKvHeads/);
+  bad(() => kernels.attention(new Float32Array(outLen), q, k, v, { ...shape, nKvHeads: 1, tk: 40 }), /k is too short/);
+  bad(() => kernels.setThreads(0), /setThreads: n must be an integer >= 1/);
+});
+
+test('setThreads/getThreads and backend name', () => {
+  const before = kernels.getThreads();
+  kernels.setThreads(3);
+  assert.equal(kernels.getThreads(), 3);
+  kernels.setThreads(before);
+  assert.equal(kernels.getThreads(), before);
+  assert.match(kernels.backend, /^cpu-(scalar|avx2|avx512)$/);
+  if (forcedIsa) assert.equal(kernels.backend, `cpu-${forcedIsa}`);
+});
+
+/** Runs a command to completion (asynchronously, so several can run at once). */
+function run(args: string[], env: NodeJS.ProcessEnv): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { env });
+    let stdout = '', stderr = '';
+    child.stdout.on('data', (d) => { stdout += d; });
+    child.stderr.on('data', (d) => { stderr += d; });
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+test('every ISA path this CPU supports passes this file', { skip: forcedIsa !== undefined, timeout: 120_000 }, async () => {
+  const isas = supportedIsas();
+  assert.ok(isas.includes('scalar'));
+  const self = path.join(__dirname, 'kernels.test.ts');
+  // Without NODE_TEST_CONTEXT the child runs its tests instead of deferring to this runner.
+  const { NODE_TEST_CONTEXT: _, ...env } = process.env;
+  const others = isas.filter((i) => `cpu-${i}` !== kernels.backend); // this process covers its own
+  const results = await Promise.all(others.map((isa) => run(['--import', 'tsx', '--test', self], { ...env, DEEPSEEK_NATIVE_ISA: isa })));
+  others.forEach((isa, i) => {
+    const r = results[i];
+    assert.match(r.stdout, /# pass [1-9]/, `DEEPSEEK_NATIVE_ISA=${isa}: no tests ran:\n${r.stdout}\n${r.stderr}`);
+    assert.equal(r.status, 0, `DEEPSEEK_NATIVE_ISA=${isa} failed:\n${r.stdout}\n${r.stderr}`);
+  });
+  const bad = await run(['-e', `require(${JSON.stringify(path.join(__dirname, 'build/Release/deepseek_native.node'))})`],
+    { ...env, DEEPSEEK_NATIVE_ISA: 'sse9' });
+  assert.notEqual(bad.status, 0);
+  assert.match(bad.stderr, /DEEPSEEK_NATIVE_ISA='sse9' is not one of scalar, avx2, avx512/);
+});
+
+test('bandwidth sanity (printed, not asserted)', { skip: forcedIsa !== undefined }, () => {
+  const rows = 4096, cols = 4096; // 32 MiB of bf16: larger than the caches
+  const data = new Uint8Array(rows * cols * 2);
+  new Uint16Array(data.buffer).fill(0x3c00);
+  const w: Weight = { dtype: 'bf16', rows, cols, data };
+  const x = new Float32Array(cols).fill(0.5), out = new Float32Array(rows);
+  for (const threads of [1, 2]) {
+    withThreads(kernels, threads, () => {
+      kernels.matmul(out, x, 1, w);
+      const t0 = process.hrtime.bigint();
+      const reps = 10;
+      for (let i = 0; i < reps; i++) kernels.matmul(out, x, 1, w);
+      const s = Number(process.hrtime.bigint() - t0) / 1e9;
+      console.log(`# ${kernels.backend} bf16 matvec ${rows}x${cols}, ${threads} thread(s): ${(reps * data.length / s / 1e9).toFixed(1)} GB/s`);
+    });
+  }
+});

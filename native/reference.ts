@@ -1,0 +1,149 @@
+// Plain TypeScript versions of every kernel: slow, obviously correct, used to check the
+// native addon. Sums accumulate in double precision.
+import type { AttentionShape, Kernels, Weight, WeightDType } from './api';
+
+/** bfloat16 bits → value: the top half of an IEEE binary32. */
+export function bf16ToFloat(bits: number): number {
+  bitsU32[0] = (bits & 0xffff) << 16;
+  return bitsF32[0];
+}
+const bitsU32 = new Uint32Array(1);
+const bitsF32 = new Float32Array(bitsU32.buffer);
+
+/** IEEE binary16 bits → value: 1 sign, 5 exponent (bias 15), 10 mantissa, subnormals, inf/NaN. */
+export function f16ToFloat(bits: number): number {
+  const sign = bits & 0x8000 ? -1 : 1;
+  const exp = (bits >> 10) & 0x1f;
+  const man = bits & 0x3ff;
+  if (exp === 0x1f) return man ? NaN : sign * Infinity;
+  if (exp === 0) return sign * (man / 1024) * 2 ** -14;
+  return sign * (1 + man / 1024) * 2 ** (exp - 15);
+}
+
+/** float8 e4m3fn byte → value: 1 sign, 4 exponent (bias 7), 3 mantissa, subnormals, no inf, 0x7f/0xff NaN. */
+export function fp8E4M3ToFloat(byte: number): number {
+  const sign = byte & 0x80 ? -1 : 1;
+  const exp = (byte >> 3) & 0xf;
+  const man = byte & 7;
+  if (exp === 15 && man === 7) return NaN;
+  if (exp === 0) return sign * (man / 8) * 2 ** -6;
+  return sign * (1 + man / 8) * 2 ** (exp - 7);
+}
+
+export const BYTES_PER_ELEMENT: Record<WeightDType, number> = { f32: 4, bf16: 2, f16: 2, f8_e4m3: 1 };
+
+/** Every element of a weight as a number, row-major (fp8 includes its 128×128 block scale). */
+export function decodeWeight(w: Weight): Float64Array {
+  const view = new DataView(w.data.buffer, w.data.byteOffset, w.data.byteLength);
+  const out = new Float64Array(w.rows * w.cols);
+  const scaleCols = Math.ceil(w.cols / 128);
+  for (let n = 0; n < w.rows; n++) {
+    for (let k = 0; k < w.cols; k++) {
+      const i = n * w.cols + k;
+      switch (w.dtype) {
+        case 'f32': out[i] = view.getFloat32(i * 4, true); break;
+        case 'bf16': out[i] = bf16ToFloat(view.getUint16(i * 2, true)); break;
+        case 'f16': out[i] = f16ToFloat(view.getUint16(i * 2, true)); break;
+        case 'f8_e4m3': {
+          if (!w.scales) throw new Error('f8_e4m3 weight needs scales');
+          out[i] = fp8E4M3ToFloat(w.data[i]) * w.scales[Math.floor(n / 128) * scaleCols + Math.floor(k / 128)];
+          break;
+        }
+      }
+    }
+  }
+  return out;
+}
+
+function matmul(out: Float32Array, x: Float32Array, m: number, w: Weight): void {
+  const wd = decodeWeight(w);
+  for (let n = 0; n < w.rows; n++) {
+    for (let i = 0; i < m; i++) {
+      let s = 0;
+      for (let k = 0; k < w.cols; k++) s += x[i * w.cols + k] * wd[n * w.cols + k];
+      out[i * w.rows + n] = s;
+    }
+  }
+}
+
+function rmsnorm(out: Float32Array, x: Float32Array, weight: Float32Array, rows: number, eps: number): void {
+  const d = weight.length;
+  for (let r = 0; r < rows; r++) {
+    let ss = 0;
+    for (let i = 0; i < d; i++) ss += x[r * d + i] ** 2;
+    const inv = 1 / Math.sqrt(ss / d + eps);
+    for (let i = 0; i < d; i++) out[r * d + i] = x[r * d + i] * inv * weight[i];
+  }
+}
+
+function softmax(x: Float32Array, rows: number, cols: number): void {
+  for (let r = 0; r < rows; r++) {
+    const row = x.subarray(r * cols, (r + 1) * cols);
+    const max = row.reduce((a, b) => Math.max(a, b), -Infinity);
+    let sum = 0;
+    const e = Array.from(row, (v) => { const t = Math.exp(v - max); sum += t; return t; });
+    for (let i = 0; i < cols; i++) row[i] = e[i] / sum;
+  }
+}
+
+function rope(x: Float32Array, tokens: number, nHeads: number, tokenStride: number, headStride: number,
+              offset: number, ropeDim: number, cos: Float32Array, sin: Float32Array): void {
+  const half = ropeDim / 2;
+  for (let t = 0; t < tokens; t++) {
+    for (let h = 0; h < nHeads; h++) {
+      const base = t * tokenStride + h * headStride + offset;
+      for (let i = 0; i < half; i++) {
+        const x0 = x[base + 2 * i], x1 = x[base + 2 * i + 1];
+        const c = cos[t * half + i], s = sin[t * half + i];
+        x[base + 2 * i] = x0 * c - x1 * s;
+        x[base + 2 * i + 1] = x0 * s + x1 * c;
+      }
+    }
+  }
+}
+
+function siluMul(out: Float32Array, gate: Float32Array, up: Float32Array, n: number): void {
+  for (let i = 0; i < n; i++) out[i] = (gate[i] / (1 + Math.exp(-gate[i]))) * up[i];
+}
+
+function axpy(y: Float32Array, x: Float32Array, alpha: number, n: number): void {
+  for (let i = 0; i < n; i++) y[i] += alpha * x[i];
+}
+
+function attention(out: Float32Array, q: Float32Array, k: Float32Array, v: Float32Array, s: AttentionShape): void {
+  const group = s.nHeads / s.nKvHeads;
+  for (let h = 0; h < s.nHeads; h++) {
+    const kvh = Math.floor(h / group);
+    for (let t = 0; t < s.tq; t++) {
+      const keys = Math.min(s.tk, s.pastLen + t + 1);
+      const scores: number[] = [];
+      for (let j = 0; j < keys; j++) {
+        let dot = 0;
+        for (let d = 0; d < s.dk; d++) dot += q[t * s.qTokenStride + h * s.qHeadStride + d] * k[j * s.kTokenStride + kvh * s.kHeadStride + d];
+        scores.push(dot * s.scale);
+      }
+      const max = scores.reduce((a, b) => Math.max(a, b), -Infinity);
+      const p = scores.map((x) => Math.exp(x - max));
+      const sum = p.reduce((a, b) => a + b, 0);
+      for (let d = 0; d < s.dv; d++) {
+        let acc = 0;
+        for (let j = 0; j < keys; j++) acc += p[j] * v[j * s.vTokenStride + kvh * s.vHeadStride + d];
+        out[t * s.oTokenStride + h * s.oHeadStride + d] = acc / sum;
+      }
+    }
+  }
+}
+
+/** The reference implementation of the kernel contract (single-threaded). */
+export const referenceKernels: Kernels = {
+  backend: 'typescript-reference',
+  setThreads: () => {},
+  getThreads: () => 1,
+  matmul,
+  rmsnorm,
+  softmax,
+  rope,
+  siluMul,
+  axpy,
+  attention,
+};

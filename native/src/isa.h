@@ -1,0 +1,63 @@
+// Contract between the ISA-specific kernel translation units and the dispatcher.
+// Deliberately free of C++ standard headers: the ISA files are compiled for AVX2/AVX-512,
+// and any shared inline (COMDAT) function they emitted could leak those instructions into
+// the portable code path.
+#pragma once
+#include <stddef.h>
+#include <stdint.h>
+
+namespace dsn {
+
+enum DType : int { kF32 = 0, kBF16 = 1, kF16 = 2, kF8E4M3 = 3 };
+
+// out[m, N] = x[m, K] · W[N, K]ᵀ ; W stored row-major in `dtype`; fp8 has 128×128 block scales.
+struct MatmulArgs {
+  float* out;
+  const float* x;
+  int64_t m, K, N;
+  const uint8_t* w;
+  DType dtype;
+  const float* scales;   // f8_e4m3 only: [ceil(N/128), ceil(K/128)]
+  int64_t scaleCols;     // ceil(K/128)
+};
+
+// Causal attention; all strides in elements; head dims are contiguous.
+struct AttnArgs {
+  float* out;
+  const float* q;
+  const float* k;
+  const float* v;
+  int64_t tq, tk, nHeads, nKvHeads, dk, dv, pastLen;
+  float scale;
+  int64_t qT, qH, kT, kH, vT, vH, oT, oH;
+  // Query heads sharing one K/V head are processed `headChunk` at a time, so each key and value
+  // row is read once per chunk rather than once per head (MQA: 128 heads share one K/V).
+  int64_t headChunk;
+};
+
+// One implementation per instruction set; every function works on a sub-range so the
+// thread pool can split the work.
+struct IsaKernels {
+  const char* name;  // "scalar" | "avx2" | "avx512"
+  void (*matmul)(const MatmulArgs& a, int64_t n0, int64_t n1);  // output columns [n0, n1)
+  void (*rmsnorm)(float* out, const float* x, const float* w, int64_t cols, float eps, int64_t r0, int64_t r1);
+  void (*softmax)(float* x, int64_t cols, int64_t r0, int64_t r1);
+  void (*siluMul)(float* out, const float* gate, const float* up, int64_t i0, int64_t i1);
+  void (*axpy)(float* y, const float* x, float alpha, int64_t i0, int64_t i1);
+  // Interleaved-pair rotary embedding for tokens [t0, t1) (see api.ts).
+  void (*rope)(float* x, int64_t heads, int64_t tokenStride, int64_t headStride, int64_t offset, int64_t ropeDim,
+               const float* cos, const float* sin, int64_t t0, int64_t t1);
+  // Work items [i0, i1) of (query token, kv head, head chunk), numbered
+  // (t * nKvHeads + kvHead) * chunksPerGroup + chunk; scratch holds ≥ headChunk * tk floats.
+  void (*attention)(const AttnArgs& a, int64_t i0, int64_t i1, float* scratch);
+};
+
+extern const IsaKernels kScalarKernels;
+extern const IsaKernels kAvx2Kernels;
+extern const IsaKernels kAvx512Kernels;
+
+// Exact e4m3fn → f32 values for all 256 bytes (shared by every path for scalar tails).
+struct Fp8Table { float v[256]; };
+extern const Fp8Table kFp8E4M3;
+
+}  // namespace dsn

@@ -1,0 +1,101 @@
+// AVX2 + FMA + F16C kernels: 8 lanes, weights decoded in registers.
+#if defined(__x86_64__) || defined(__i386__)
+#pragma GCC target("avx2,fma,f16c")
+#include <immintrin.h>
+
+#include "isa.h"
+
+namespace dsn {
+namespace {
+
+typedef __m256 vf;
+constexpr int W = 8;
+constexpr int TILE_M = 2;       // 2×4 accumulators + 4 weights + 1 input fit in 16 registers
+constexpr float F8_FOLD = 256.f;  // wload_f8 yields value / 256 (see below)
+
+static inline vf vzero() { return _mm256_setzero_ps(); }
+static inline vf vset1(float f) { return _mm256_set1_ps(f); }
+static inline vf vload(const float* p) { return _mm256_loadu_ps(p); }
+static inline void vstore(float* p, vf v) { _mm256_storeu_ps(p, v); }
+static inline vf vfma(vf a, vf b, vf c) { return _mm256_fmadd_ps(a, b, c); }
+static inline vf vadd(vf a, vf b) { return _mm256_add_ps(a, b); }
+static inline vf vsub(vf a, vf b) { return _mm256_sub_ps(a, b); }
+static inline vf vmul(vf a, vf b) { return _mm256_mul_ps(a, b); }
+static inline vf vdiv(vf a, vf b) { return _mm256_div_ps(a, b); }
+static inline vf vmax(vf a, vf b) { return _mm256_max_ps(a, b); }
+static inline float vsum(vf v) {
+  __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+  s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+  s = _mm_add_ss(s, _mm_movehdup_ps(s));
+  return _mm_cvtss_f32(s);
+}
+static inline float vmaxr(vf v) {
+  __m128 s = _mm_max_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+  s = _mm_max_ps(s, _mm_movehl_ps(s, s));
+  s = _mm_max_ss(s, _mm_movehdup_ps(s));
+  return _mm_cvtss_f32(s);
+}
+
+// exp via 2^n · p(r), r = x − n·ln2 (Cephes expf polynomial, ~1 ulp).
+// Inputs below −87.3 (e.g. −inf from masking) give exactly 0.
+static inline vf vexp(vf x) {
+  const vf keep = _mm256_cmp_ps(x, vset1(-87.3365447504f), _CMP_GE_OQ);
+  x = _mm256_min_ps(_mm256_max_ps(x, vset1(-87.3365447504f)), vset1(88.3762626647949f));
+  const vf n = _mm256_round_ps(vmul(x, vset1(1.44269504088896341f)), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  x = _mm256_fnmadd_ps(n, vset1(0.693359375f), x);
+  x = _mm256_fnmadd_ps(n, vset1(-2.12194440e-4f), x);
+  vf p = vset1(1.9875691500E-4f);
+  p = vfma(p, x, vset1(1.3981999507E-3f));
+  p = vfma(p, x, vset1(8.3334519073E-3f));
+  p = vfma(p, x, vset1(4.1665795894E-2f));
+  p = vfma(p, x, vset1(1.6666665459E-1f));
+  p = vfma(p, x, vset1(5.0000001201E-1f));
+  const vf y = vfma(p, vmul(x, x), vadd(x, vset1(1.f)));
+  const __m256i e = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvttps_epi32(n), _mm256_set1_epi32(127)), 23);
+  return _mm256_and_ps(keep, vmul(y, _mm256_castsi256_ps(e)));
+}
+
+static inline vf wload_bf16(const uint8_t* p) {
+  const __m256i u = _mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i*)(const void*)p));
+  return _mm256_castsi256_ps(_mm256_slli_epi32(u, 16));
+}
+
+static inline vf wload_f16(const uint8_t* p) {
+  return _mm256_cvtph_ps(_mm_loadu_si128((const __m128i*)(const void*)p));
+}
+
+// e4m3 byte s.eeee.mmm → binary16 bits s.0eeee.mmm0000000, whose value is exactly the fp8
+// value / 2^8 (subnormals included, handled by the F16C converter); 0x7f/0xff → NaN.
+static inline vf wload_f8(const uint8_t* p) {
+  const __m128i b = _mm_loadl_epi64((const __m128i*)(const void*)p);
+  const __m128i h = _mm_and_si128(_mm_slli_epi16(_mm_cvtepi8_epi16(b), 7), _mm_set1_epi16((short)0xBF80));
+  const __m128i nan = _mm_cmpeq_epi16(_mm_and_si128(h, _mm_set1_epi16(0x7F80)), _mm_set1_epi16(0x3F80));
+  return _mm256_blendv_ps(_mm256_cvtph_ps(h), vset1(__builtin_nanf("")), _mm256_castsi256_ps(_mm256_cvtepi16_epi32(nan)));
+}
+
+static inline vf wload_f8_finite(const uint8_t* p) {
+  const __m128i b = _mm_loadl_epi64((const __m128i*)(const void*)p);
+  return _mm256_cvtph_ps(_mm_and_si128(_mm_slli_epi16(_mm_cvtepi8_epi16(b), 7), _mm_set1_epi16((short)0xBF80)));
+}
+
+// Whether any of n bytes is an e4m3 NaN code (0x7f or 0xff, i.e. b | 0x80 == 0xff).
+static inline bool any_f8_nan(const uint8_t* p, int64_t n) {
+  __m256i hit = _mm256_setzero_si256();
+  int64_t i = 0;
+  for (; i + 32 <= n; i += 32)
+    hit = _mm256_or_si256(hit, _mm256_cmpeq_epi8(_mm256_or_si256(_mm256_loadu_si256((const __m256i*)(const void*)(p + i)),
+                                                                 _mm256_set1_epi8((char)0x80)), _mm256_set1_epi8((char)0xff)));
+  bool any = !_mm256_testz_si256(hit, hit);
+  for (; i < n; ++i) any |= (p[i] | 0x80) == 0xff;
+  return any;
+}
+
+#include "kernels_body.inc"
+
+}  // namespace
+
+const IsaKernels kAvx2Kernels = DSN_KERNEL_TABLE("avx2");
+
+}  // namespace dsn
+
+#endif  // x86

@@ -1,0 +1,43 @@
+// Persistent worker threads for splitting one kernel call across cores; the calling thread
+// takes part as worker 0, so a pool of n threads starts n-1.
+#pragma once
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace dsn {
+
+class ThreadPool {
+ public:
+  explicit ThreadPool(int threads);
+  ~ThreadPool();
+  ThreadPool(const ThreadPool&) = delete;
+  ThreadPool& operator=(const ThreadPool&) = delete;
+
+  int size() const { return (int)workers_.size() + 1; }
+  // Runs job(t) for t in [0, n) (n ≤ size()) and returns when all have finished.
+  void run(int n, const std::function<void(int)>& job);
+
+ private:
+  void workerLoop(int id);
+
+  std::vector<std::thread> workers_;
+  std::mutex mu_;
+  std::condition_variable wake_;
+  std::atomic<uint64_t> generation_{0};
+  std::atomic<int> pending_{0};
+  const std::function<void(int)>* job_ = nullptr;
+  int active_ = 0;
+  bool stop_ = false;
+};
+
+// Splits [0, total) into at most `threads` contiguous chunks whose boundaries are multiples
+// of `align`, and runs fn(begin, end) on each. Runs inline when one chunk suffices.
+void parallelFor(ThreadPool& pool, int64_t total, int64_t align, int threads,
+                 const std::function<void(int, int64_t, int64_t)>& fn);
+
+}  // namespace dsn

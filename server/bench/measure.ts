@@ -1,0 +1,54 @@
+// Timed runs against a loaded engine: decode rate, prefill rate, keystroke re-completion with prefix reuse.
+import type { Engine } from '../engine/api';
+import { engineInfo } from '../engine/index';
+import { seededRandom } from '../engine/sampler';
+
+/** `n` seeded token ids in [0, vocab), never `avoid` (e.g. EOS). */
+export function randomTokens(n: number, vocab: number, seed: number, avoid = -1): number[] {
+  const r = seededRandom(seed);
+  const out: number[] = [];
+  while (out.length < n) {
+    const id = Math.floor(r() * vocab);
+    if (id !== avoid) out.push(id);
+  }
+  return out;
+}
+
+let seedCounter = 1000;
+const freshPrompt = (e: Engine, n: number): number[] => randomTokens(n, e.vocabSize, ++seedCounter);
+
+export function setThreads(e: Engine, n: number): void {
+  engineInfo(e)!.setThreads(n);
+}
+
+/** Decoded tokens per second at `threads` (median-free: one run of `tokens` forward steps after a warm-up). */
+export async function decodeRate(e: Engine, threads: number, tokens: number): Promise<number> {
+  setThreads(e, threads);
+  await e.generate({ prompt: freshPrompt(e, 4), maxTokens: 3, ignoreEos: true }); // warm-up
+  const r = await e.generate({ prompt: freshPrompt(e, 8), maxTokens: tokens + 1, ignoreEos: true });
+  return ((r.tokens.length - 1) * 1000) / r.decodeMs; // the first token comes from the prompt's logits
+}
+
+/** Prompt tokens per second of a cold (nothing reused) prompt of `tokens` tokens. */
+export async function prefillRate(e: Engine, threads: number, tokens: number): Promise<number> {
+  setThreads(e, threads);
+  const r = await e.generate({ prompt: freshPrompt(e, tokens), maxTokens: 1, ignoreEos: true });
+  if (r.reusedTokens) throw new Error('prefill benchmark prompt unexpectedly reused a cached prefix');
+  return (r.prefillTokens * 1000) / r.prefillMs;
+}
+
+export interface KeystrokeResult {
+  context: number;
+  coldMs: number;
+  keystrokeMs: number;
+  reusedTokens: number;
+}
+
+/** Cold prefill of `context` tokens, then the same context plus one typed token (reusing the cached prefix). */
+export async function keystroke(e: Engine, threads: number, context: number): Promise<KeystrokeResult> {
+  setThreads(e, threads);
+  const ctx = freshPrompt(e, context);
+  const cold = await e.generate({ prompt: ctx, maxTokens: 1, ignoreEos: true });
+  const next = await e.generate({ prompt: [...ctx, (ctx[0] + 1) % e.vocabSize], maxTokens: 1, ignoreEos: true });
+  return { context, coldMs: cold.prefillMs, keystrokeMs: next.prefillMs, reusedTokens: next.reusedTokens };
+}

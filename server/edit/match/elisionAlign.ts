@@ -1,0 +1,143 @@
+// Aligns a replacement that contains elision markers with the lines it rewrites: the cheapest alignment,
+// where a marker stands for any run of original lines for free and re-quoted lines earn a bonus.
+import { isBlank } from '../lines';
+import { isElisionLine } from './elision';
+
+export type AlignStep =
+  | { op: 'keep'; from: number } // original line the model re-quoted
+  | { op: 'elide'; from: number } // original line a marker stands for (kept)
+  | { op: 'marker'; at: number } // index of the marker in the replacement
+  | { op: 'delete'; from: number }
+  | { op: 'insert'; line: string; at: number }; // at: index in the replacement
+
+/**
+ * Costs: keeping a re-quoted line outweighs an insert plus a delete, so the model's anchors are honoured
+ * (a rewritten body is deleted rather than swallowed by a marker), but not so much that a common line
+ * ("}") is matched far away at the price of deleting real code. Blank lines earn nothing.
+ */
+const COST = { match: -4, insert: 2, delete: 1 };
+
+/** Alignments above this many cells are refused (memory and time grow with old × new lines). */
+export const MAX_ALIGN_CELLS = 16_000_000;
+
+/** Returns the steps, or a reason the markers cannot be placed unambiguously. */
+export function alignWithElisions(original: string[], replacement: string[]): AlignStep[] | string {
+  const n = original.length;
+  const m = replacement.length;
+  if ((n + 1) * (m + 1) > MAX_ALIGN_CELLS) return `too large to expand "..." elisions (${n} × ${m} lines)`;
+  const W = m + 1;
+  const D = new Int32Array((n + 1) * W);
+  const marker = replacement.map(isElisionLine);
+  // Blank lines match anywhere, so they earn no bonus (else they pull anchors across real code).
+  const bonus = replacement.map((l) => (isBlank(l) ? 0 : -COST.match));
+  for (let j = 1; j <= m; j++) D[j] = D[j - 1] + (marker[j - 1] ? 0 : COST.insert);
+  for (let i = 1; i <= n; i++) {
+    D[i * W] = i * COST.delete;
+    for (let j = 1; j <= m; j++) {
+      const k = i * W + j;
+      if (marker[j - 1]) {
+        // The marker ends here, or also covers original line i-1 (free).
+        D[k] = Math.min(D[k - 1], D[k - W]);
+      } else {
+        let best = Math.min(D[k - W] + COST.delete, D[k - 1] + COST.insert);
+        if (original[i - 1] === replacement[j - 1] && D[k - W - 1] - bonus[j - 1] < best) best = D[k - W - 1] - bonus[j - 1];
+        D[k] = best;
+      }
+    }
+  }
+  const steps: AlignStep[] = [];
+  let i = n;
+  let j = m;
+  while (i > 0 || j > 0) {
+    const k = i * W + j;
+    if (j > 0 && marker[j - 1]) {
+      if (i > 0 && D[k] === D[k - W]) { steps.push({ op: 'elide', from: i - 1 }); i--; }
+      else { steps.push({ op: 'marker', at: j - 1 }); j--; }
+    } else if (i > 0 && j > 0 && original[i - 1] === replacement[j - 1] && D[k] === D[k - W - 1] - bonus[j - 1]) {
+      steps.push({ op: 'keep', from: i - 1 }); i--; j--;
+    } else if (i > 0 && D[k] === D[k - W] + COST.delete) {
+      steps.push({ op: 'delete', from: i - 1 }); i--;
+    } else {
+      steps.push({ op: 'insert', line: replacement[j - 1], at: j - 1 }); j--;
+    }
+  }
+  steps.reverse();
+  return ambiguity(steps, original, replacement) ?? steps;
+}
+
+/** Occurrences of `needle` as a run of lines lying wholly inside hay[lo, hi). */
+const occurrences = (hay: string[], needle: string[], lo: number, hi: number): number => {
+  let count = 0;
+  for (let i = lo; i + needle.length <= hi; i++) {
+    let k = 0;
+    while (k < needle.length && hay[i + k] === needle[k]) k++;
+    if (k === needle.length) count++;
+  }
+  return count;
+};
+
+/** How far (in lines) a change next to a marker could plausibly reach if it were a rewrite: deleting more than this unseen is not what models mean. */
+export const REWRITE_REACH = { min: 4, perInsertedLine: 2 };
+
+const isChange = (s: AlignStep) => s.op === 'insert' || s.op === 'delete';
+
+/**
+ * Markers cut the replacement into segments. A segment's original lines (kept + deleted) are contiguous;
+ * the first segment is pinned to the start and the last to the end, but one between two markers may sit
+ * anywhere the markers could cover: if it changes something, its original text must occur only once there.
+ * A change directly next to a marker is refused: the marker could equally stand for the changed lines.
+ */
+function ambiguity(steps: AlignStep[], original: string[], replacement: string[]): string | undefined {
+  const segments: Array<{ steps: AlignStep[]; left?: number; right?: number }> = [{ steps: [] }];
+  for (const s of steps) {
+    if (s.op === 'elide') continue;
+    if (s.op === 'marker') {
+      segments[segments.length - 1].right = s.at;
+      segments.push({ steps: [], left: s.at });
+    } else segments[segments.length - 1].steps.push(s);
+  }
+  const covered = segments.map((seg) => seg.steps.flatMap((s) => (s.op === 'keep' || s.op === 'delete' ? [s.from] : [])));
+  for (let k = 0; k < segments.length; k++) {
+    const seg = segments[k];
+    if (!seg.steps.some(isChange)) continue;
+    const nearMarker = (at: number) => `the elision marker "${replacement[at].trim()}" is directly next to changed lines, so what it stands for is ambiguous; keep an unchanged line between them`;
+    if (seg.left !== undefined && isChange(seg.steps[0])) return nearMarker(seg.left);
+    if (seg.right !== undefined && isChange(seg.steps[seg.steps.length - 1])) return nearMarker(seg.right);
+    const before = covered.slice(0, k).flat();
+    const after = covered.slice(k + 1).flat();
+    const lo = before.length ? Math.max(...before) + 1 : 0;
+    const hi = after.length ? Math.min(...after) : original.length;
+    // The unchanged lines between a change and a marker must not recur soon in what the marker covers, or
+    // the change could as well extend (deleting the lines up to that copy) as a rewrite of similar size.
+    const inserted = seg.steps.filter((s) => s.op === 'insert').length;
+    const reach = Math.max(REWRITE_REACH.min, REWRITE_REACH.perInsertedLine * inserted);
+    const edgeRun = (steps: AlignStep[]) => {
+      const run: number[] = [];
+      for (const s of steps) { if (s.op !== 'keep') break; run.push(s.from); }
+      return run;
+    };
+    const edges: Array<[number | undefined, number[], number, number]> = [
+      [seg.left, edgeRun(seg.steps), lo, 0],
+      [seg.right, edgeRun([...seg.steps].reverse()).reverse(), 0, hi],
+    ];
+    for (const [markerAt, run, from, to] of edges) {
+      if (markerAt === undefined || run.length === 0) continue;
+      const text = original.slice(run[0], run[0] + run.length);
+      const count = from === lo
+        ? occurrences(original, text, Math.max(lo, run[0] - reach), run[0] + run.length)
+        : occurrences(original, text, run[0], Math.min(to, run[0] + run.length + reach));
+      if (count > 1) {
+        return `the unchanged line${text.length > 1 ? 's' : ''} between a change and the elision marker "${replacement[markerAt].trim()}" ("${text.find((l) => !isBlank(l))?.trim() ?? ''}"…) recur in the code the marker stands for, so where the change ends is ambiguous; quote more unchanged lines`;
+      }
+    }
+    if (seg.left === undefined || seg.right === undefined) continue;
+    const own = covered[k];
+    const text = own.length ? original.slice(own[0], own[own.length - 1] + 1) : [];
+    const count = text.length ? occurrences(original, text, lo, hi) : hi - lo + 1;
+    if (count > 1) {
+      const first = text.find((l) => !isBlank(l))?.trim() ?? '';
+      return `the lines between elision markers ("${first}"…) fit ${count} places the markers may cover, so where the change goes is ambiguous; quote more unchanged lines`;
+    }
+  }
+  return undefined;
+}

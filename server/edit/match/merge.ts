@@ -1,0 +1,100 @@
+// Applies the model's change (quoted → replacement) onto the file's actual lines: lines the model only
+// re-quoted come from the file (keeping its whitespace), added lines are re-indented to the file's indentation.
+import { diffArrays } from 'diff';
+import { indentOf, isBlank } from '../lines';
+import { isElisionLine } from './elision';
+import { alignWithElisions } from './elisionAlign';
+
+export class MergeError extends Error {}
+
+/**
+ * actual[i] is the file line the model quoted as quoted[i] (same length).
+ * Returns the lines that replace `actual`. Elision markers in the replacement keep the quoted lines they
+ * stand for; a marker directly next to new lines is refused as ambiguous.
+ */
+export function mergeOnto(actual: string[], quoted: string[], replacement: string[]): string[] {
+  if (actual.length !== quoted.length) throw new Error('mergeOnto: actual and quoted differ in length');
+  if (replacement.some(isElisionLine)) return mergeElided(actual, quoted, replacement);
+  const parts = diffArrays(quoted, replacement);
+  const out: string[] = [];
+  let qi = 0;
+  let changeFrom = 0; // where the current run of removed/added lines starts in `quoted`
+  let added: string[] = [];
+  const flush = () => {
+    for (const line of added) out.push(reindent(line, actual, quoted, changeFrom));
+    added = [];
+  };
+  for (const part of parts) {
+    if (part.added) {
+      added.push(...part.value);
+    } else if (part.removed) {
+      qi += part.count;
+    } else {
+      flush();
+      for (let k = 0; k < part.count; k++) out.push(actual[qi + k]);
+      qi += part.count;
+      changeFrom = qi;
+    }
+  }
+  flush();
+  return out;
+}
+
+/** Like mergeOnto, for a replacement whose "..." markers stand for runs of the quoted lines. */
+function mergeElided(actual: string[], quoted: string[], replacement: string[]): string[] {
+  const steps = alignWithElisions(quoted, replacement);
+  if (typeof steps === 'string') throw new MergeError(steps);
+  const out: string[] = [];
+  let qi = 0;
+  for (const s of steps) {
+    if (s.op === 'keep' || s.op === 'elide') { out.push(actual[s.from]); qi = s.from + 1; }
+    else if (s.op === 'delete') qi = s.from + 1;
+    else if (s.op === 'insert') out.push(reindent(s.line, actual, quoted, qi));
+  }
+  return out;
+}
+
+/** Indentation unit the model used: smallest positive step between quoted indents, or 4. */
+function indentUnit(lines: string[]): number {
+  let unit = 0;
+  const widths = lines.filter((l) => !isBlank(l)).map((l) => indentOf(l).replace(/\t/g, '    ').length);
+  for (let i = 1; i < widths.length; i++) {
+    const d = Math.abs(widths[i] - widths[i - 1]);
+    if (d > 0 && (unit === 0 || d < unit)) unit = d;
+  }
+  return unit || 4;
+}
+
+/** Re-indents an added line: by the model→file indentation seen on quoted lines, else relative to the nearest one. */
+export function reindent(line: string, actual: string[], quoted: string[], near: number): string {
+  const translation = new Map<string, string>();
+  for (let i = 0; i < quoted.length; i++) {
+    if (isBlank(quoted[i]) || isBlank(actual[i])) continue;
+    const q = indentOf(quoted[i]);
+    if (!translation.has(q)) translation.set(q, indentOf(actual[i]));
+  }
+  if ([...translation].every(([q, f]) => q === f) && translation.size > 0) return line;
+  if (line === '') return line;
+  const lInd = indentOf(line);
+  const body = line.slice(lInd.length);
+  const known = translation.get(lInd);
+  if (known !== undefined) return known + body;
+  if (isBlank(line)) return line;
+  let anchor = -1;
+  for (let i = Math.min(near, quoted.length) - 1; i >= 0; i--) if (!isBlank(quoted[i]) && !isBlank(actual[i])) { anchor = i; break; }
+  if (anchor < 0) for (let i = near; i < quoted.length; i++) if (!isBlank(quoted[i]) && !isBlank(actual[i])) { anchor = i; break; }
+  if (anchor < 0) return line;
+  const qInd = indentOf(quoted[anchor]);
+  const fInd = indentOf(actual[anchor]);
+  const fileUsesTabs = actual.some((l) => l.startsWith('\t')) && !actual.some((l) => l.startsWith('  '));
+  const modelUsesTabs = lInd.includes('\t') || quoted.some((l) => l.startsWith('\t'));
+  if (qInd === fInd && fileUsesTabs === modelUsesTabs) return line;
+  const unit = indentUnit(quoted);
+  const cols = (s: string) => s.replace(/\t/g, ' '.repeat(unit)).length;
+  const delta = cols(lInd) - cols(qInd); // the added line's depth relative to the anchor, in columns
+  if (fileUsesTabs) {
+    const tabs = Math.max(0, (fInd.match(/\t/g)?.length ?? 0) + Math.round(delta / unit));
+    return '\t'.repeat(tabs) + body;
+  }
+  return ' '.repeat(Math.max(0, cols(fInd) + delta)) + body;
+}

@@ -1,0 +1,2 @@
+// A literal code fence for prompt texts written as template strings.
+export const F = '```';

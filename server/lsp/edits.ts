@@ -1,0 +1,198 @@
+// Edit commands (workspace/executeCommand): prompt → answer → WorkspaceEdit against the version the client saw.
+// The edit is returned for the client to preview and apply; nothing is applied here.
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import {
+  CancellationToken, Connection, CreateFile, DeleteFile, ErrorCodes as LspErrorCodes, ExecuteCommandParams,
+  LSPErrorCodes, ResponseError, TextDocumentEdit, WorkspaceEdit,
+} from 'vscode-languageserver';
+import type { Diagnostic, Range } from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { BackendResult } from '../backends/api';
+import { applyModelAnswer, chooseFormat, editPrompt } from '../edit/index';
+import type { ConcreteFormat, FileChange, SourceFile } from '../edit/index';
+import { Commands, EditCommandArgs, EditCommandResult, ErrorCodes, ExplainResult } from '../protocol';
+import { buildChatMessages, explainMessages } from '../prompt/chat';
+import type { BackendHost } from './backend-host';
+import { backendFailure } from './chat';
+import type { StatusReporter } from './status';
+import { WorkDone } from './work-done';
+import { Workspace } from './workspace';
+
+const invalid = (message: string) => new ResponseError(LspErrorCodes.InvalidParams, message);
+
+/** 1-based inclusive lines of a range; a range ending at column 0 of a later line does not include that line. */
+export function rangeLines(range: Range): { startLine: number; endLine: number } {
+  const start = range.start.line + 1;
+  const endLine = range.end.character === 0 && range.end.line > range.start.line ? range.end.line : range.end.line + 1;
+  return { startLine: start, endLine: Math.max(start, endLine) };
+}
+
+/** The instruction of a fix-diagnostics command: one line per problem, 1-based lines. */
+export function diagnosticsInstruction(diagnostics: Diagnostic[], extra?: string): string {
+  const lines = diagnostics.map((d) => `- line ${d.range.start.line + 1}: ${d.source ? `[${d.source}] ` : ''}${d.message}`);
+  return `Fix these problems reported by the editor:\n${lines.join('\n')}${extra?.trim() ? `\n\n${extra.trim()}` : ''}`;
+}
+
+/** The smallest range covering all diagnostics, whole lines. */
+function diagnosticsSpan(diagnostics: Diagnostic[]): Range {
+  const start = Math.min(...diagnostics.map((d) => d.range.start.line));
+  const end = Math.max(...diagnostics.map((d) => d.range.end.line));
+  return { start: { line: start, character: 0 }, end: { line: end, character: Number.MAX_SAFE_INTEGER } };
+}
+
+function isRange(r: unknown): r is Range {
+  const x = r as Range | undefined;
+  return !!x && typeof x.start?.line === 'number' && typeof x.start?.character === 'number'
+    && typeof x.end?.line === 'number' && typeof x.end?.character === 'number';
+}
+
+/** Checks the command arguments; errors name the field at fault. */
+export function validateEditArgs(command: string, raw: unknown): EditCommandArgs {
+  const args = raw as EditCommandArgs | undefined;
+  if (!args || typeof args !== 'object') throw invalid(`${command}: arguments[0] must be an EditCommandArgs object`);
+  if (typeof args.uri !== 'string') throw invalid(`${command}: 'uri' must be a string`);
+  if (typeof args.version !== 'number') throw invalid(`${command}: 'version' must be the document version (a number)`);
+  if (args.range !== undefined && !isRange(args.range)) throw invalid(`${command}: 'range' must be an LSP Range`);
+  if (args.instruction !== undefined && typeof args.instruction !== 'string') throw invalid(`${command}: 'instruction' must be a string`);
+  if ((command === Commands.editSelection || command === Commands.editFile) && !args.instruction?.trim()) {
+    throw invalid(`${command}: 'instruction' is required`);
+  }
+  if (command === Commands.editSelection && !args.range) throw invalid(`${command}: 'range' is required`);
+  if (command === Commands.fixDiagnostics && (!Array.isArray(args.diagnostics) || args.diagnostics.length === 0 || !args.diagnostics.every((d) => isRange(d?.range) && typeof d.message === 'string'))) {
+    throw invalid(`${command}: 'diagnostics' must be a non-empty array of LSP Diagnostics`);
+  }
+  if (args.format !== undefined && !['auto', 'search-replace', 'udiff', 'whole'].includes(args.format)) {
+    throw invalid(`${command}: 'format' must be 'auto', 'search-replace', 'udiff' or 'whole'`);
+  }
+  return args;
+}
+
+export class EditCommandsFeature {
+  readonly commands: string[] = Object.values(Commands);
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly workspace: Workspace,
+    private readonly host: BackendHost,
+    private readonly status: StatusReporter,
+  ) {}
+
+  async execute(params: ExecuteCommandParams, token: CancellationToken): Promise<EditCommandResult | ExplainResult> {
+    if (!this.commands.includes(params?.command)) throw invalid(`unknown command ${JSON.stringify(params?.command)}`);
+    const args = validateEditArgs(params.command, params.arguments?.[0]);
+    const doc = this.workspace.require(args.uri);
+    this.assertVersion(doc.uri, args.version);
+    const progress = new WorkDone(this.connection, params.workDoneToken ?? args.workDoneToken);
+    if (params.command === Commands.explain) return this.explain(doc, args, token, progress);
+    return this.edit(params.command, doc, args, token, progress);
+  }
+
+  /** Refuses when the synchronised document is not at the version the request was made for. */
+  private assertVersion(uri: string, version: number): void {
+    const now = this.workspace.documents.get(uri);
+    if (!now) throw new ResponseError(ErrorCodes.DocumentChanged, `${uri} was closed`);
+    if (now.version !== version) {
+      throw new ResponseError(ErrorCodes.DocumentChanged, `${uri} is at version ${now.version}, the request was made for version ${version}`);
+    }
+  }
+
+  /** Runs a chat generation with progress and cancellation; returns the answer. */
+  private async generate(kind: 'edit' | 'explain', messages: ReturnType<typeof buildChatMessages>, args: EditCommandArgs, token: CancellationToken, progress: WorkDone, title: string): Promise<BackendResult> {
+    const backend = this.host.require();
+    const s = this.host.settings;
+    const ctl = new AbortController();
+    const sub = token.onCancellationRequested(() => ctl.abort());
+    progress.begin(title);
+    this.status.begin();
+    let result: BackendResult | undefined;
+    try {
+      result = await backend.chat(messages, {
+        maxTokens: args.maxTokens ?? s.maxTokens,
+        temperature: args.temperature ?? s.temperature,
+        signal: ctl.signal,
+        priority: 'edit',
+        onText: (delta, text) => progress.report(delta, `${text.length} characters`),
+      });
+    } catch (err) {
+      throw backendFailure(err);
+    } finally {
+      sub.dispose();
+      this.status.end(kind, result);
+      progress.end();
+    }
+    if (result.stopReason === 'cancelled') throw new ResponseError(LSPErrorCodes.RequestCancelled, `${title}: cancelled`);
+    return result;
+  }
+
+  private async explain(doc: TextDocument, args: EditCommandArgs, token: CancellationToken, progress: WorkDone): Promise<ExplainResult> {
+    const lines = args.range ? rangeLines(args.range) : undefined;
+    const text = args.range ? doc.getText({ start: { line: args.range.start.line, character: 0 }, end: { line: lines!.endLine, character: 0 } }) : doc.getText();
+    const messages = explainMessages({
+      path: this.workspace.displayPath(doc.uri), languageId: doc.languageId,
+      lines: lines && { start: lines.startLine, end: lines.endLine }, text,
+    });
+    if (args.instruction?.trim()) messages[messages.length - 1].content += `\n\n${args.instruction.trim()}`;
+    const result = await this.generate('explain', messages, args, token, progress, 'Explaining');
+    return { uri: doc.uri, text: result.text };
+  }
+
+  private async edit(command: string, doc: TextDocument, args: EditCommandArgs, token: CancellationToken, progress: WorkDone): Promise<EditCommandResult> {
+    const filePath = Workspace.fsPath(doc.uri);
+    const onDisk = path.isAbsolute(filePath);
+    const root = onDisk ? this.workspace.rootOf(filePath) : path.resolve('/untitled');
+    const rel = onDisk ? path.relative(root, filePath) : path.basename(filePath.replace(/[:/\\]+/g, '_')) || 'untitled';
+    const text = doc.getText();
+    const target: SourceFile = { path: rel.split(path.sep).join('/'), text };
+    const setting = args.format ?? this.host.settings.editFormat;
+    const format: ConcreteFormat = setting === 'auto' ? chooseFormat(text) : setting;
+
+    let instruction = args.instruction ?? '';
+    let range = args.range;
+    if (command === Commands.fixDiagnostics) {
+      instruction = diagnosticsInstruction(args.diagnostics!, args.instruction);
+      range ??= diagnosticsSpan(args.diagnostics!);
+    }
+    const selection = command === Commands.editFile || !range ? undefined : rangeLines(range);
+    const prompt = editPrompt(format, target, instruction, selection);
+    const result = await this.generate('edit', buildChatMessages([{ role: 'user', content: prompt }]), args, token, progress, 'Editing');
+
+    // other open documents of the same root are known by their editor text, so edits to them are versioned too
+    const openFiles = new Map<string, TextDocument>();
+    for (const d of this.workspace.documents.all()) {
+      const p = Workspace.fsPath(d.uri);
+      if (d.uri !== doc.uri && path.isAbsolute(p) && onDisk && this.workspace.rootOf(p) === root) openFiles.set(path.resolve(p), d);
+    }
+    const files: SourceFile[] = [target, ...[...openFiles].map(([p, d]) => ({ path: path.relative(root, p), text: d.getText() }))];
+    const applied = applyModelAnswer(result.text, files, { format, root, defaultPath: target.path });
+    if (!applied.ok) {
+      const where = [applied.path && `in ${applied.path}`, applied.block && `block ${applied.block}`].filter(Boolean).join(', ');
+      throw new ResponseError(ErrorCodes.EditFailed, `could not apply the model's ${format} answer${where ? ` (${where})` : ''}: ${applied.error}`,
+        { answer: result.text, closest: applied.closest });
+    }
+    // the answer took time: the document must still be exactly what the edit was computed against
+    this.assertVersion(doc.uri, args.version);
+    const targetAbs = path.resolve(root, target.path);
+    const edit = toWorkspaceEdit(applied.changes, (abs) => {
+      if (abs === targetAbs) return { uri: doc.uri, version: args.version };
+      const open = openFiles.get(abs);
+      return { uri: open?.uri ?? pathToFileURL(abs).toString(), version: open ? open.version : null };
+    });
+    return { uri: doc.uri, version: args.version, edit, format: applied.format, answer: result.text };
+  }
+}
+
+/** File changes as a WorkspaceEdit; `identify` gives each absolute path its URI and version (null: not open). */
+export function toWorkspaceEdit(changes: FileChange[], identify: (abs: string) => { uri: string; version: number | null }): WorkspaceEdit {
+  const documentChanges: WorkspaceEdit['documentChanges'] = [];
+  for (const c of changes) {
+    const { uri, version } = identify(path.resolve(c.path));
+    if (c.kind === 'delete') {
+      documentChanges.push(DeleteFile.create(uri, { ignoreIfNotExists: true }));
+      continue;
+    }
+    if (c.kind === 'create') documentChanges.push(CreateFile.create(uri, { ignoreIfExists: false }));
+    documentChanges.push(TextDocumentEdit.create({ uri, version: c.kind === 'create' ? null : version }, c.edits));
+  }
+  return { documentChanges };
+}

@@ -1,0 +1,58 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { bestSnippet, buildFimContext, commentSnippet, cutPrefix, cutSuffix, lineCommentFor, renderFimPrompt } from './fim';
+
+// One token per character: budgets become easy to reason about.
+const chars = (s: string) => s.length;
+
+test('renderFimPrompt puts prefix before the hole and suffix after it', () => {
+  assert.equal(renderFimPrompt('a(', ')'), '<｜fim▁begin｜>a(<｜fim▁hole｜>)<｜fim▁end｜>');
+});
+
+test('cutPrefix keeps whole lines from the end within the budget', () => {
+  const prefix = 'line1\nline2\nline3\n  cur';
+  assert.equal(cutPrefix(prefix, 100, chars), prefix);
+  // "  cur" (5) + "line3\n" (6) = 11 fits 12; adding "line2\n" would need 17
+  assert.equal(cutPrefix(prefix, 12, chars), 'line3\n  cur');
+  // the cursor line is kept even when it alone is over budget
+  assert.equal(cutPrefix(prefix, 1, chars), '  cur');
+});
+
+test('cutSuffix keeps whole lines from the start within the budget', () => {
+  const suffix = ')\nnext1\nnext2';
+  assert.equal(cutSuffix(suffix, 100, chars), suffix);
+  assert.equal(cutSuffix(suffix, 8, chars), ')\nnext1');
+  assert.equal(cutSuffix(suffix, 0, chars), ')');
+});
+
+test('lineCommentFor picks the language comment marker', () => {
+  assert.equal(lineCommentFor('python'), '#');
+  assert.equal(lineCommentFor('typescript'), '//');
+  assert.equal(lineCommentFor('sql'), '--');
+});
+
+test('commentSnippet writes the path header and comments every line', () => {
+  assert.equal(commentSnippet('src/a.py', 'def f():\n\n    return 1\n', 'python'), '# Path: src/a.py\n# def f():\n#\n#     return 1\n');
+});
+
+test('bestSnippet picks the window sharing the most identifiers with the query', () => {
+  const other = ['alpha beta', 'gamma delta', 'computeTotal(items)', 'sumPrices(items, taxRate)', 'zeta eta'].join('\n');
+  const best = bestSnippet(other, 'const t = computeTotal(cart.items, taxRate)', 2);
+  assert.ok(best);
+  assert.match(best.text, /computeTotal/);
+  assert.equal(bestSnippet('nothing here', 'completely unrelated words', 2), undefined);
+});
+
+test('buildFimContext adds same-language snippets within the budget and cuts on lines', () => {
+  const others = [
+    { path: 'lib/util.ts', languageId: 'typescript', text: 'export function computeTotal(items) {\n  return 1;\n}' },
+    { path: 'lib/util.py', languageId: 'python', text: 'def computeTotal(items):\n  return 1' },
+  ];
+  const prefix = 'x\n'.repeat(500) + 'const total = computeTotal(';
+  const { prefix: p, suffix: s } = buildFimContext({ prefix, suffix: ');\nrest\n'.repeat(100), languageId: 'typescript', others, budget: 600, count: chars });
+  assert.ok(p.startsWith('// Path: lib/util.ts\n// export function computeTotal(items) {'), p.slice(0, 80));
+  assert.ok(!p.includes('util.py'));
+  assert.ok(p.endsWith('x\nconst total = computeTotal('));
+  assert.ok(s.startsWith(');\nrest'));
+  assert.ok(p.length + s.length <= 600, `${p.length + s.length}`);
+});

@@ -78,7 +78,7 @@ async function startSession(args: string[], settings: object = {}): Promise<Sess
   };
 }
 
-async function waitFor(what: string, cond: () => boolean, ms = 30_000): Promise<void> {
+async function waitFor(what: string, cond: () => boolean, ms = 60_000): Promise<void> {
   const t0 = Date.now();
   while (!cond()) {
     if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`);
@@ -104,7 +104,7 @@ function inline(s: Session, uri: string, line: number, character: number, token?
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
 const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil(xs.length * 0.95) - 1)];
 
-test('LSP server on the demo model: completions, chat, edits, cancellation, errors', { timeout: 90_000 }, async (t) => {
+test('LSP server on the demo model: completions, chat, edits, cancellation, errors', { timeout: 150_000 }, async (t) => {
   const s = await startSession(['--model', modelDir]);
   try {
     await waitFor('the model to load', () => s.statuses.some((x) => x.state === 'ready' || x.state === 'error'));
@@ -118,7 +118,8 @@ test('LSP server on the demo model: completions, chat, edits, cancellation, erro
 
     await t.test('inline completion at an empty line in a block', async () => {
       const items = await inline(s, doc.uri, 3, 8);
-      assert.ok(Array.isArray(items));
+      // the demo model writes gibberish, but gibberish that starts on the cursor line: one item
+      assert.equal(items.length, 1);
       const last = s.statuses.at(-1)?.lastRequest;
       assert.equal(last?.kind, 'completion');
       assert.ok(last!.promptTokens > 20, 'the FIM prompt holds the document');
@@ -133,6 +134,7 @@ test('LSP server on the demo model: completions, chat, edits, cancellation, erro
 
     await t.test('inline completion mid-line is a single line', async () => {
       const items = await inline(s, doc.uri, 1, 6);
+      assert.equal(items.length, 1);
       for (const item of items) assert.ok(!(item.insertText as string).includes('\n'));
     });
 
@@ -161,8 +163,10 @@ test('LSP server on the demo model: completions, chat, edits, cancellation, erro
         messages: [{ role: 'user', content: 'Write a long story.' }], partialResultToken: 'chat-2', maxTokens: 4000,
       }, cts.token).catch((e: unknown) => e);
       sub.dispose();
-      if (res instanceof ResponseError) assert.equal(res.code, -32800);
-      else assert.equal((res as ChatResult).stopReason, 'cancelled');
+      // cancelled while generating: the answer so far comes back, marked cancelled
+      assert.ok(!(res instanceof Error), String(res));
+      assert.equal((res as ChatResult).stopReason, 'cancelled');
+      assert.ok((res as ChatResult).usage!.completionTokens < 50);
       assert.ok(Date.now() - t0 < 15_000, 'stopped long before 4000 tokens');
     });
 
@@ -223,6 +227,7 @@ test('LSP server on the demo model: completions, chat, edits, cancellation, erro
     await t.test('200 rapid completion requests with cancellations: the last is answered, none left running', async () => {
       const uri = open(s, 'rapid.py', 'import os\n\ndef main():\n    \n').uri;
       const pending: Array<Promise<unknown>> = [];
+      const from = s.statuses.length;
       for (let i = 0; i < 200; i++) {
         const cts = new CancellationTokenSource();
         pending.push(inline(s, uri, 3, 4, cts).then((r) => r, (e: unknown) => e));
@@ -235,8 +240,12 @@ test('LSP server on the demo model: completions, chat, edits, cancellation, erro
       const status = await s.conn.sendRequest<StatusParams>('deepseek/getStatus');
       assert.equal(status.pending, 0);
       assert.equal(status.state, 'ready');
-      // at most a handful reached the model: the rest were superseded before it was free
-      assert.equal(s.statuses.at(-1)?.lastRequest?.kind, 'completion');
+      // the last request ran to its end; superseded ones stopped early or never reached the model
+      const runs = s.statuses.slice(from).map((x) => x.lastRequest).filter((r) => r?.kind === 'completion');
+      assert.notEqual(runs.at(-1)!.stopReason, 'cancelled');
+      const tokens = runs.reduce((n, r) => n + r!.completionTokens, 0);
+      process.stdout.write(`# 200 rapid requests: ${runs.filter((r) => r!.completionTokens > 0).length} reached the model, ${tokens} tokens generated in all\n`);
+      assert.ok(tokens < 200 * 12 / 4, `${tokens} tokens: superseded requests kept generating`);
     });
 
     await t.test('latency of the inline path, cold and with prefix reuse (printed, not asserted)', async () => {
@@ -294,7 +303,7 @@ test('malformed JSON-RPC input gets error responses and the server keeps serving
   }
 });
 
-test('configuration: a bad model folder is reported, deepseek/configure reloads, settings changes apply', { timeout: 60_000 }, async () => {
+test('configuration: a bad model folder is reported, deepseek/configure reloads, settings changes apply', { timeout: 120_000 }, async () => {
   const missing = path.join(tmp, 'no-such-model');
   const s = await startSession([], { modelDir: missing });
   const shown: string[] = [];

@@ -122,6 +122,8 @@ export function runStdioServer(opts: ServerOptions = {}): void {
   });
   const connection = createConnection(ProposedFeatures.all, reader, writer);
   startLspServer(connection, opts);
+  // the client went away without `exit` (crashed, killed): do not linger holding the model
+  reader.onClose(() => process.exit(1));
 }
 
 // Started as its own program (dist/server.js); not when bundled into the CLI, which calls runStdioServer itself.

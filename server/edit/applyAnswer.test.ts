@@ -1,5 +1,5 @@
 // applyModelAnswer end to end: formats, line endings, tabs, non-ASCII, new/deleted files, path escapes, all-or-nothing.
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -7,6 +7,8 @@ import path from 'node:path';
 import { applyModelAnswer, applyTextEdits, type ApplyResult, type FileChange } from './index';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'edit-apply-'));
+const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'edit-outside-'));
+after(() => { fs.rmSync(root, { recursive: true, force: true }); fs.rmSync(outside, { recursive: true, force: true }); });
 const at = (rel: string) => path.join(root, rel);
 const sr = (file: string, search: string, replace: string) => `${file}\n\`\`\`\n<<<<<<< SEARCH\n${search}\n=======\n${replace}\n>>>>>>> REPLACE\n\`\`\`\n`;
 
@@ -79,7 +81,6 @@ test('new files (empty SEARCH, /dev/null diff, whole) and deletions', () => {
 });
 
 test('paths outside the root are refused: absolute elsewhere, "..", and a symlink pointing out', () => {
-  const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'edit-outside-'));
   fs.writeFileSync(path.join(outside, 'secret.txt'), 'secret\n');
   fs.symlinkSync(outside, at('link'));
   for (const p of [path.join(outside, 'secret.txt'), '../secret.txt', 'link/secret.txt', 'link/new.txt']) {
@@ -109,4 +110,10 @@ test('a path the model shortened resolves to the one given file ending with it',
 test('an answer without any edit is a clear error', () => {
   const r = applyModelAnswer('I think the code is fine as it is.', [{ path: at('a.txt'), text: 'a\n' }], { format: 'auto', root });
   assert.ok(!r.ok && /no edit/.test(r.error));
+});
+
+test('a whole-file answer that is only an excerpt of a long file is refused, not written', () => {
+  const text = Array.from({ length: 60 }, (_, i) => `line ${i}`).join('\n') + '\n';
+  const r = applyModelAnswer('long.txt\n```\nline 10\nline 11 changed\n```\n', [{ path: at('long.txt'), text }], { format: 'whole', root });
+  assert.ok(!r.ok && /looks like an excerpt/.test(r.error));
 });

@@ -20,6 +20,9 @@ interface FileState {
   placed: Array<{ start: number; delta: number }>; // for shifting later hunks' line hints
 }
 
+/** A whole-file answer keeping under this fraction of a file of at least minLines is refused as an excerpt. */
+export const EXCERPT_GUARD = { minLines: 30, minFraction: 0.5 };
+
 class PlaceError extends Error {
   constructor(message: string, readonly path: string, readonly block: number, readonly closest?: string) { super(message); }
 }
@@ -111,6 +114,12 @@ function applyOp(op: AnswerOp, s: FileState): void {
       const endsBlank = s.doc.lines.length > 0 && isBlank(s.doc.lines[s.doc.lines.length - 1]);
       while (!endsBlank && lines.length > 0 && isBlank(lines[lines.length - 1])) lines = lines.slice(0, -1);
       const elided = hasElision(lines);
+      const kept = lines.filter((l) => !isBlank(l)).length;
+      const had = s.doc.lines.filter((l) => !isBlank(l)).length;
+      // An excerpt presented as the whole file would silently delete the rest.
+      if (!elided && had >= EXCERPT_GUARD.minLines && kept < had * EXCERPT_GUARD.minFraction) {
+        fail(`the code block has ${kept} non-blank lines but the file has ${had}: it looks like an excerpt, not the whole file (answer with the complete file, mark skipped parts with "...", or use SEARCH/REPLACE blocks)`);
+      }
       if (elided) {
         try {
           lines = mergeOnto(s.doc.lines, s.doc.lines, lines);

@@ -42,3 +42,13 @@ test('paths outside the root are refused before anything is written', () => {
   assert.equal(fs.existsSync(path.join(root, 'ok.txt')), false);
   fs.rmSync(root, { recursive: true });
 });
+
+test('a symlink inside the root is written through, not replaced', () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'edit-write-'));
+  fs.writeFileSync(path.join(root, 'real.txt'), 'old\n');
+  fs.symlinkSync('real.txt', path.join(root, 'link.txt'));
+  writeFilesAtomically(root, [{ path: path.join(root, 'link.txt'), newText: 'new\n' }]);
+  assert.ok(fs.lstatSync(path.join(root, 'link.txt')).isSymbolicLink());
+  assert.equal(fs.readFileSync(path.join(root, 'real.txt'), 'utf8'), 'new\n');
+  fs.rmSync(root, { recursive: true });
+});

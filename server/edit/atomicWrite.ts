@@ -11,7 +11,9 @@ export function writeFilesAtomically(root: string, files: Array<{ path: string; 
   try {
     for (const f of files) {
       if (f.newText === null) continue;
-      const target = path.resolve(root, f.path);
+      // Write through a symlink (to its real file, inside root as checked) instead of replacing the link.
+      const named = path.resolve(root, f.path);
+      const target = fs.existsSync(named) ? fs.realpathSync(named) : named;
       fs.mkdirSync(path.dirname(target), { recursive: true });
       const temp = path.join(path.dirname(target), `.${path.basename(target)}.${crypto.randomBytes(6).toString('hex')}.tmp`);
       const mode = fs.existsSync(target) ? fs.statSync(target).mode & 0o7777 : undefined;

@@ -6,9 +6,10 @@ import { loadConfig, type ModelConfig } from './config';
 import { SequenceCache, commonPrefix } from './kvcache';
 import { mtpLogits } from './mtp';
 import { Sampler } from './sampler';
-import { Checkpoint, type FileMapper } from './safetensors';
+import { Checkpoint, type FileMapper, type RangeMapper } from './safetensors';
 import { Transformer } from './transformer';
 import { allWeights, decodeWeightBytes, kvBytesPerToken, prefault, weightBytes } from './traffic';
+import { quantizeModel, type QuantMode } from './quantize';
 import { resolveWeights } from './weights';
 
 export type { Engine, GenerateRequest, GenerateResult, LoadOptions } from './api';
@@ -19,12 +20,18 @@ export interface EngineOptions extends LoadOptions {
   kernels?: Kernels;
   /** How files are memory-mapped (default: the native addon's mapFile). */
   mapFile?: FileMapper;
+  /** Maps part of a file (files over 4 GiB are mapped in segments; default: the native addon's mapFileRange). */
+  mapFileRange?: RangeMapper;
   /** Upper bound on bytes held by cached sequences for prefix reuse (default 2 GiB). */
   cacheBytes?: number;
   /** How many sequences the prefix cache keeps at most (default 4; 0 turns prefix reuse off). */
   maxSequences?: number;
   /** Skip loading the tokenizer (tests that only need ids). */
   noTokenizer?: boolean;
+  /** Quantize bf16/f16/f32 linear weights at load into int8 or int4 blocks of 32 (fp8 weights stay fp8). */
+  quant?: QuantMode;
+  /** false: decode MoE layers with one kernel call per expert matrix instead of one fused call (for comparison). */
+  fused?: boolean;
   /** Touch every page of the mapped weights at load, so the first tokens do not pay page faults (needs the RAM). */
   prefault?: boolean;
 }
@@ -206,20 +213,23 @@ export async function loadEngine(modelDir: string, opts: EngineOptions = {}): Pr
   const cfg = loadConfig(modelDir);
   let kernels = opts.kernels;
   let mapFile = opts.mapFile;
-  if (!kernels || !mapFile) {
+  let mapFileRange = opts.mapFileRange;
+  if (!kernels || !mapFile || (!mapFileRange && !opts.mapFile)) {
     // Loaded lazily so tests that inject kernels do not need the compiled addon.
     const native = await import('../../native/index');
     kernels ??= native.kernels;
     mapFile ??= native.mapFile;
+    if (!opts.mapFile) mapFileRange ??= native.mapFileRange;
   }
   if (opts.threads) kernels.setThreads(opts.threads);
-  const ckpt = new Checkpoint(modelDir, mapFile, opts.onProgress);
-  const weights = resolveWeights(ckpt, cfg);
+  const ckpt = new Checkpoint(modelDir, mapFile, opts.onProgress, mapFileRange);
+  let weights = resolveWeights(ckpt, cfg);
+  if (opts.quant) weights = quantizeModel(weights, opts.quant);
   if (opts.prefault) prefault(allWeights(weights));
   let tokenizer: Tokenizer | undefined;
   if (!opts.noTokenizer) {
     const { loadTokenizer } = await import('../tokenizer');
     tokenizer = await loadTokenizer(modelDir);
   }
-  return new LocalEngine(modelDir, cfg, new Transformer(kernels, cfg, weights), tokenizer, opts.cacheBytes ?? 2 ** 31, opts.maxSequences ?? 4);
+  return new LocalEngine(modelDir, cfg, new Transformer(kernels, cfg, weights, opts.fused ?? true), tokenizer, opts.cacheBytes ?? 2 ** 31, opts.maxSequences ?? 4);
 }

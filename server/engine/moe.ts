@@ -65,12 +65,24 @@ export function routeToken(cfg: RoutingConfig, logits: ArrayLike<number>, bias?:
   return { experts, weights };
 }
 
-/** out[T, hidden] = Σ_experts weight·expert(x) + shared_experts(x), for x [T, hidden]. */
-export function moeForward(k: Kernels, cfg: ModelConfig, w: MoeWeights, x: Float32Array, T: number, out: Float32Array): void {
+/** One token: its routed experts and the shared experts (weight 1) in a single fused kernel call. */
+function moeTokenFused(k: Kernels, w: MoeWeights, route: Route, x: Float32Array, out: Float32Array): void {
+  const experts = route.experts.map((e) => w.experts[e]);
+  if (w.shared) experts.push(w.shared);
+  const coef = Float32Array.from(w.shared ? [...route.weights, 1] : route.weights);
+  k.moeExperts(out, x, experts.map((m) => m.gate), experts.map((m) => m.up), experts.map((m) => m.down), coef);
+}
+
+/**
+ * out[T, hidden] = Σ_experts weight·expert(x) + shared_experts(x), for x [T, hidden]. A single token
+ * (decode) goes through one fused call unless `fused` is false; several tokens are grouped per expert.
+ */
+export function moeForward(k: Kernels, cfg: ModelConfig, w: MoeWeights, x: Float32Array, T: number, out: Float32Array, fused = true): void {
   const H = cfg.hiddenSize;
   const E = cfg.nRoutedExperts;
   const logits = new Float32Array(T * E); // [T, E]
   k.matmul(logits, x, T, w.router);
+  if (T === 1 && fused) return moeTokenFused(k, w, routeToken(cfg, logits, w.bias), x, out);
   // Group tokens by expert so each expert runs once on all of its tokens.
   const perExpert: { tokens: number[]; weights: number[] }[] = Array.from({ length: E }, () => ({ tokens: [], weights: [] }));
   for (let t = 0; t < T; t++) {

@@ -100,3 +100,19 @@ test('a checkpoint without any MTP tensors still loads; a partial MTP layer is a
   assert.equal(engine.logits([1, 2]).length, 2 * 96);
   assert.throws(() => engine.logits([1, 2], { mtp: true }), /no MTP layer/);
 });
+
+test('files too large for one Uint8Array are mapped in segments of whole tensors', () => {
+  const file = path.join(tmp(), 'big.safetensors');
+  const values = [[1, 2, 3, 4], [5, 6], [7, 8, 9], [10]];
+  writeSafetensors(file, values.map((v, i) => ({ name: `t${i}`, dtype: 'F32', shape: [v.length], data: toF32Bytes(v) })));
+  const calls: [number, number][] = [];
+  const range = (f: string, offset: number, length: number): Uint8Array => {
+    calls.push([offset, length]);
+    return new Uint8Array(fs.readFileSync(f).subarray(offset, offset + length));
+  };
+  const whole = (): Uint8Array => assert.fail('a segmented file must not be mapped whole');
+  const t = openSafetensors(file, whole, range, { wholeFile: 0, segment: 24 });
+  values.forEach((v, i) => assert.deepEqual(Array.from(new Float32Array(t.get(`t${i}`)!.data.slice().buffer)), v));
+  assert.ok(calls.length >= 2, `expected several segments, got ${calls.length}`);
+  assert.ok(calls.every(([, len]) => len <= 24));
+});

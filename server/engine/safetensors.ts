@@ -21,11 +21,34 @@ export interface TensorInfo {
 }
 
 export type FileMapper = (file: string) => Uint8Array;
+/** Maps bytes [offset, offset + length) of a file (for files too large for one Uint8Array). */
+export type RangeMapper = (file: string, offset: number, length: number) => Uint8Array;
+
+/** Files up to this size are mapped whole; larger ones in segments of whole tensors (Node caps a Uint8Array at 4 GiB). */
+const WHOLE_FILE_LIMIT = 2 ** 32 - 1;
+const SEGMENT_BYTES = 2 ** 30;
+
+/** The 8-byte length + JSON header of a file, read without mapping it. */
+function readHeaderBytes(file: string, size: number): Uint8Array {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const len = Buffer.alloc(8);
+    fs.readSync(fd, len, 0, 8, 0);
+    const headerLen = Number(len.readBigUInt64LE());
+    if (headerLen > size - 8) throw new SafetensorsError(`${file}: corrupt header (length ${headerLen} exceeds the file size ${size})`);
+    const out = Buffer.alloc(8 + headerLen);
+    fs.readSync(fd, out, 0, out.length, 0);
+    return out;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
 
 export class SafetensorsError extends Error {}
 
 /** Reads one .safetensors file's header and validates every entry against the file size. */
-export function openSafetensors(file: string, map: FileMapper): Map<string, TensorInfo> {
+export function openSafetensors(file: string, map: FileMapper, mapRange?: RangeMapper,
+  limits = { wholeFile: WHOLE_FILE_LIMIT, segment: SEGMENT_BYTES }): Map<string, TensorInfo> {
   let size: number;
   try {
     size = fs.statSync(file).size;
@@ -33,8 +56,9 @@ export function openSafetensors(file: string, map: FileMapper): Map<string, Tens
     throw new SafetensorsError(`${file}: cannot open (${(err as Error).message})`);
   }
   if (size < 8) throw new SafetensorsError(`${file}: truncated safetensors file (${size} bytes, no header length)`);
-  const bytes = map(file);
-  if (bytes.byteLength !== size) throw new SafetensorsError(`${file}: mapped ${bytes.byteLength} bytes but the file has ${size}`);
+  const segmented = size > limits.wholeFile && mapRange !== undefined;
+  const bytes = segmented ? readHeaderBytes(file, size) : map(file);
+  if (!segmented && bytes.byteLength !== size) throw new SafetensorsError(`${file}: mapped ${bytes.byteLength} bytes but the file has ${size}`);
   const headerLen = Number(new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true));
   if (headerLen > size - 8) throw new SafetensorsError(`${file}: corrupt header (length ${headerLen} exceeds the file size ${size})`);
   let header: Record<string, unknown>;
@@ -47,6 +71,7 @@ export function openSafetensors(file: string, map: FileMapper): Map<string, Tens
   const dataStart = 8 + headerLen;
   const dataLen = size - dataStart;
   const tensors = new Map<string, TensorInfo>();
+  const spans = new Map<string, [number, number]>();
   for (const [name, entry] of Object.entries(header)) {
     if (name === '__metadata__') continue;
     const e = entry as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
@@ -65,9 +90,25 @@ export function openSafetensors(file: string, map: FileMapper): Map<string, Tens
     const shape = e.shape as number[];
     const want = shape.reduce((a, b) => a * b, 1) * elemBytes;
     if (end - begin !== want) throw new SafetensorsError(`${where}: holds ${end - begin} bytes but shape [${shape.join(', ')}] of ${dtype} needs ${want}`);
-    tensors.set(name, { name, file, dtype, shape, data: bytes.subarray(dataStart + begin, dataStart + end) });
+    tensors.set(name, { name, file, dtype, shape, data: segmented ? new Uint8Array(0) : bytes.subarray(dataStart + begin, dataStart + end) });
+    spans.set(name, [begin, end]);
   }
+  if (segmented) mapSegments(file, dataStart, tensors, spans, mapRange!, limits.segment);
   return tensors;
+}
+
+/** Maps runs of consecutive tensors (≤ SEGMENT_BYTES each, or one larger tensor) and points each tensor into its run. */
+function mapSegments(file: string, dataStart: number, tensors: Map<string, TensorInfo>, spans: Map<string, [number, number]>, mapRange: RangeMapper, segmentBytes: number): void {
+  const order = [...spans.entries()].sort((a, b) => a[1][0] - b[1][0]);
+  for (let i = 0; i < order.length;) {
+    const segBegin = order[i][1][0];
+    let j = i + 1;
+    while (j < order.length && order[j][1][1] - segBegin <= segmentBytes) j++;
+    const segEnd = Math.max(...order.slice(i, j).map(([, [, e]]) => e));
+    const seg = mapRange(file, dataStart + segBegin, segEnd - segBegin);
+    for (const [name, [b, e]] of order.slice(i, j)) tensors.get(name)!.data = seg.subarray(b - segBegin, e - segBegin);
+    i = j;
+  }
 }
 
 /** Every tensor of a model folder: `model.safetensors`, or the shards listed by `model.safetensors.index.json`. */
@@ -78,7 +119,7 @@ export class Checkpoint {
   readonly files: string[];
   readonly totalBytes: number;
 
-  constructor(readonly dir: string, map: FileMapper, onFile?: (done: number, total: number) => void) {
+  constructor(readonly dir: string, map: FileMapper, onFile?: (done: number, total: number) => void, mapRange?: RangeMapper) {
     const indexFile = path.join(dir, 'model.safetensors.index.json');
     const single = path.join(dir, 'model.safetensors');
     if (fs.existsSync(indexFile)) {
@@ -101,7 +142,7 @@ export class Checkpoint {
     this.totalBytes = this.files.reduce((sum, f) => sum + (fs.existsSync(f) ? fs.statSync(f).size : 0), 0);
     let done = 0;
     for (const file of this.files) {
-      for (const [name, info] of openSafetensors(file, map)) this.tensors.set(name, info);
+      for (const [name, info] of openSafetensors(file, map, mapRange)) this.tensors.set(name, info);
       done += fs.statSync(file).size;
       onFile?.(done, this.totalBytes);
     }

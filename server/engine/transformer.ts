@@ -15,7 +15,8 @@ const MAX_EXPANDED_KEYS = 1024;
 export class Transformer {
   readonly rope: RopeParams;
 
-  constructor(readonly k: Kernels, readonly cfg: ModelConfig, readonly w: ModelWeights) {
+  /** `fusedMoe` false keeps decode on per-expert kernel calls (the benchmark's naive path). */
+  constructor(readonly k: Kernels, readonly cfg: ModelConfig, readonly w: ModelWeights, readonly fusedMoe = true) {
     this.rope = ropeParams(cfg);
   }
 
@@ -51,7 +52,7 @@ export class Transformer {
     mlaForward(k, cfg, lw.attn, normed, T, cache, s, delta, absorbed);
     k.axpy(x, delta, 1, n);
     k.rmsnorm(normed, x, lw.postNorm, T, cfg.rmsNormEps);
-    if (lw.moe) moeForward(k, cfg, lw.moe, normed, T, delta);
+    if (lw.moe) moeForward(k, cfg, lw.moe, normed, T, delta, this.fusedMoe);
     else mlpForward(k, lw.mlp!, normed, T, delta);
     k.axpy(x, delta, 1, n);
   }

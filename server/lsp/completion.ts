@@ -56,6 +56,9 @@ export class InlineCompletionFeature {
         prefix: before, suffix: after, languageId: doc.languageId, others,
         budget: settings.contextTokens, count: (t) => backend.countTokens(t),
       });
+      // let messages already received run first (vscode-jsonrpc handles one per setImmediate turn): in a burst
+      // of keystrokes the newer request supersedes this one before it costs a prefill
+      for (let i = 0; i < 2; i++) await new Promise((resolve) => setImmediate(resolve));
       if (ctl.signal.aborted) return [];
       this.status.begin();
       let result: BackendResult | undefined;

@@ -10,14 +10,19 @@ export class StatusReporter {
 
   constructor(private readonly connection: Connection) {}
 
+  private last: RequestTiming | undefined;
+
+  /** The current state, with the timing of the last finished request (for deepseek/getStatus). */
   get status(): StatusParams {
-    return { ...this.current, pending: this.active };
+    return { ...this.current, pending: this.active, lastRequest: this.last };
   }
 
-  /** Replaces the state (and its detail fields). */
+  /** Replaces the state (and its detail fields); `lastRequest` is only sent by the notification of its request's end. */
   set(next: StatusParams): void {
-    this.current = { ...next, lastRequest: next.lastRequest ?? this.current.lastRequest, tokensPerSecond: next.tokensPerSecond ?? this.current.tokensPerSecond };
-    this.send();
+    const { lastRequest, ...rest } = next;
+    this.current = { ...rest, tokensPerSecond: next.tokensPerSecond ?? this.current.tokensPerSecond };
+    if (lastRequest) this.last = lastRequest;
+    this.send(lastRequest);
   }
 
   /** Weight-loading progress, at most ten notifications a second (and always the last one). */
@@ -51,7 +56,7 @@ export class StatusReporter {
     this.set({ ...this.current, state, lastRequest, tokensPerSecond: result?.tokensPerSecond });
   }
 
-  private send(): void {
-    void this.connection.sendNotification(StatusNotification, this.status).catch(() => undefined);
+  private send(lastRequest?: RequestTiming): void {
+    void this.connection.sendNotification(StatusNotification, { ...this.current, pending: this.active, lastRequest }).catch(() => undefined);
   }
 }

@@ -13,9 +13,19 @@ test('cutPrefix keeps whole lines from the end within the budget', () => {
   const prefix = 'line1\nline2\nline3\n  cur';
   assert.equal(cutPrefix(prefix, 100, chars), prefix);
   // "  cur" (5) + "line3\n" (6) = 11 fits 12; adding "line2\n" would need 17
-  assert.equal(cutPrefix(prefix, 12, chars), 'line3\n  cur');
+  assert.equal(cutPrefix(prefix, 12, chars, 1), 'line3\n  cur');
   // the cursor line is kept even when it alone is over budget
-  assert.equal(cutPrefix(prefix, 1, chars), '  cur');
+  assert.equal(cutPrefix(prefix, 1, chars, 1), '  cur');
+});
+
+test('cutPrefix snaps the window start so it stays put while typing', () => {
+  const doc = (n: number, cur: string) => Array.from({ length: n }, (_, i) => `l${String(i).padStart(3, '0')}`).join('\n') + '\n' + cur;
+  // each line costs 5; budget 100 keeps ~19 lines; starts are multiples of 8
+  const starts = [40, 41, 42, 43, 44, 45, 46, 47, 48].map((n) => cutPrefix(doc(n, 'x = '), 100, chars, 8).split('\n')[0]);
+  assert.ok(starts.every((l) => Number(l.slice(1)) % 8 === 0), starts.join(' '));
+  assert.ok(new Set(starts).size <= 2, 'one move at most over eight new lines');
+  assert.equal(cutPrefix(doc(40, 'x = '), 100, chars, 8), cutPrefix(doc(40, 'x = fo'), 100, chars, 8).replace('x = fo', 'x = '));
+  for (const n of [40, 47]) assert.ok(chars(cutPrefix(doc(n, 'x'), 100, chars, 8)) <= 100);
 });
 
 test('cutSuffix keeps whole lines from the start within the budget', () => {

@@ -15,8 +15,10 @@ export function renderFimPrompt(prefix: string, suffix: string): string {
 /**
  * The end of `prefix` that fits `budget` tokens, starting at a line start.
  * The cursor's (last, partial) line is always kept whole, even over budget: the model needs it.
+ * When lines must be dropped, the first kept line is rounded up to a multiple of `snapLines`, so the window's
+ * start (and with it the engine's cached prompt prefix) stays put while the user types on.
  */
-export function cutPrefix(prefix: string, budget: number, count: CountTokens): string {
+export function cutPrefix(prefix: string, budget: number, count: CountTokens, snapLines = 16): string {
   const lines = prefix.split('\n');
   let start = lines.length - 1;
   let used = count(lines[start]);
@@ -26,6 +28,7 @@ export function cutPrefix(prefix: string, budget: number, count: CountTokens): s
     used += cost;
     start--;
   }
+  if (start > 0 && snapLines > 1) start = Math.min(lines.length - 1, Math.ceil(start / snapLines) * snapLines);
   return lines.slice(start).join('\n');
 }
 
@@ -130,9 +133,11 @@ export function buildFimContext(input: FimContextInput): { prefix: string; suffi
   const prefix = cutPrefix(input.prefix, prefixBudget, count);
   let snippetBudget = budget - count(suffix) - count(prefix);
   const query = input.prefix.slice(-1500);
+  // bounded work per keystroke: a few documents, each up to its first 100k characters
   const candidates = input.others
     .filter((d) => d.languageId === input.languageId)
-    .map((d) => ({ doc: d, snip: bestSnippet(d.text, query, input.snippetLines ?? 20) }))
+    .slice(0, 8)
+    .map((d) => ({ doc: d, snip: bestSnippet(d.text.slice(0, 100_000), query, input.snippetLines ?? 20) }))
     .filter((c): c is { doc: OtherDocument; snip: NonNullable<typeof c.snip> } => c.snip !== undefined)
     .sort((a, b) => b.snip.score - a.snip.score)
     .slice(0, input.maxSnippets ?? 2);

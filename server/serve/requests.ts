@@ -47,8 +47,7 @@ function optionalNumber(body: Json, field: string, min: number, max: number): nu
 
 function sampling(body: Json): Sampling {
   const maxTokens = optionalNumber(body, 'max_completion_tokens', 1, 1e6) ?? optionalNumber(body, 'max_tokens', 1, 1e6) ?? DEFAULT_MAX_TOKENS;
-  const n = optionalNumber(body, 'n', 1, 1);
-  void n;
+  if (body.n !== undefined && body.n !== null && body.n !== 1) throw new HttpError(400, `'n' must be 1: one model instance answers one choice`, 'n');
   const stop = body.stop;
   let stops: string[] | undefined;
   if (typeof stop === 'string') stops = [stop];

@@ -2,6 +2,7 @@
 // where a marker stands for any run of original lines for free and re-quoted lines earn a bonus.
 import { isBlank } from '../lines';
 import { isElisionLine } from './elision';
+import { linesSimilarity } from './similarity';
 
 export type AlignStep =
   | { op: 'keep'; from: number } // original line the model re-quoted
@@ -10,18 +11,24 @@ export type AlignStep =
   | { op: 'delete'; from: number }
   | { op: 'insert'; line: string; at: number }; // at: index in the replacement
 
+export interface AlignCosts { match: number; insert: number; delete: number }
+
 /**
- * Costs: keeping a re-quoted line outweighs an insert plus a delete, so the model's anchors are honoured
- * (a rewritten body is deleted rather than swallowed by a marker), but not so much that a common line
- * ("}") is matched far away at the price of deleting real code. Blank lines earn nothing.
+ * Cost models. The first lets re-quoted lines outweigh an insert plus a delete, so a rewritten body is
+ * deleted rather than swallowed by a marker; the second keeps common lines ("}") from being matched far
+ * away at the price of deleting real code. An answer is only read one way when every model agrees.
+ * Blank lines earn no match bonus (they match anywhere).
  */
-const COST = { match: -4, insert: 2, delete: 1 };
+export const COST_MODELS: AlignCosts[] = [
+  { match: -4, insert: 2, delete: 1 },
+  { match: -2, insert: 1, delete: 1 },
+];
 
 /** Alignments above this many cells are refused (memory and time grow with old × new lines). */
-export const MAX_ALIGN_CELLS = 16_000_000;
+export const MAX_ALIGN_CELLS = 8_000_000;
 
 /** Returns the steps, or a reason the markers cannot be placed unambiguously. */
-export function alignWithElisions(original: string[], replacement: string[]): AlignStep[] | string {
+export function alignWithElisions(original: string[], replacement: string[], costs: AlignCosts = COST_MODELS[0]): AlignStep[] | string {
   const n = original.length;
   const m = replacement.length;
   if ((n + 1) * (m + 1) > MAX_ALIGN_CELLS) return `too large to expand "..." elisions (${n} × ${m} lines)`;
@@ -29,17 +36,19 @@ export function alignWithElisions(original: string[], replacement: string[]): Al
   const D = new Int32Array((n + 1) * W);
   const marker = replacement.map(isElisionLine);
   // Blank lines match anywhere, so they earn no bonus (else they pull anchors across real code).
-  const bonus = replacement.map((l) => (isBlank(l) ? 0 : -COST.match));
-  for (let j = 1; j <= m; j++) D[j] = D[j - 1] + (marker[j - 1] ? 0 : COST.insert);
+  // Costs are scaled so that, among equally cheap alignments, the one re-using more lines wins.
+  const cost = { insert: costs.insert * 16, delete: costs.delete * 16 };
+  const bonus = replacement.map((l) => (isBlank(l) ? 1 : -costs.match * 16 + 1));
+  for (let j = 1; j <= m; j++) D[j] = D[j - 1] + (marker[j - 1] ? 0 : cost.insert);
   for (let i = 1; i <= n; i++) {
-    D[i * W] = i * COST.delete;
+    D[i * W] = i * cost.delete;
     for (let j = 1; j <= m; j++) {
       const k = i * W + j;
       if (marker[j - 1]) {
         // The marker ends here, or also covers original line i-1 (free).
         D[k] = Math.min(D[k - 1], D[k - W]);
       } else {
-        let best = Math.min(D[k - W] + COST.delete, D[k - 1] + COST.insert);
+        let best = Math.min(D[k - W] + cost.delete, D[k - 1] + cost.insert);
         if (original[i - 1] === replacement[j - 1] && D[k - W - 1] - bonus[j - 1] < best) best = D[k - W - 1] - bonus[j - 1];
         D[k] = best;
       }
@@ -55,7 +64,7 @@ export function alignWithElisions(original: string[], replacement: string[]): Al
       else { steps.push({ op: 'marker', at: j - 1 }); j--; }
     } else if (i > 0 && j > 0 && original[i - 1] === replacement[j - 1] && D[k] === D[k - W - 1] - bonus[j - 1]) {
       steps.push({ op: 'keep', from: i - 1 }); i--; j--;
-    } else if (i > 0 && D[k] === D[k - W] + COST.delete) {
+    } else if (i > 0 && D[k] === D[k - W] + cost.delete) {
       steps.push({ op: 'delete', from: i - 1 }); i--;
     } else {
       steps.push({ op: 'insert', line: replacement[j - 1], at: j - 1 }); j--;
@@ -79,6 +88,9 @@ const occurrences = (hay: string[], needle: string[], lo: number, hi: number): n
 /** How far (in lines) a change next to a marker could plausibly reach if it were a rewrite: deleting more than this unseen is not what models mean. */
 export const REWRITE_REACH = { min: 4, perInsertedLine: 2 };
 
+/** Similarity above which another stretch of the file could be what an unchanged floating segment meant. */
+export const FLOATING_SIMILARITY = 0.8;
+
 const isChange = (s: AlignStep) => s.op === 'insert' || s.op === 'delete';
 
 /**
@@ -99,7 +111,19 @@ function ambiguity(steps: AlignStep[], original: string[], replacement: string[]
   const covered = segments.map((seg) => seg.steps.flatMap((s) => (s.op === 'keep' || s.op === 'delete' ? [s.from] : [])));
   for (let k = 0; k < segments.length; k++) {
     const seg = segments[k];
-    if (!seg.steps.some(isChange)) continue;
+    if (!seg.steps.some(isChange)) {
+      // An unchanged stretch between two markers says nothing, unless it is the model's (mis)copy of a
+      // similar stretch it meant to change: then the change would silently vanish.
+      if (seg.left !== undefined && seg.right !== undefined && covered[k].length > 0) {
+        const quoted = covered[k].map((i) => original[i]);
+        let similar = 0;
+        for (let p = 0; p + quoted.length <= original.length; p++) if (linesSimilarity(original, p, quoted) >= FLOATING_SIMILARITY) similar++;
+        if (similar > 1) {
+          return `the unchanged lines between elision markers ("${quoted.find((l) => !isBlank(l))?.trim() ?? ''}"…) resemble ${similar} places in the file; if a change was meant there, quote it with more distinctive lines`;
+        }
+      }
+      continue;
+    }
     const nearMarker = (at: number) => `the elision marker "${replacement[at].trim()}" is directly next to changed lines, so what it stands for is ambiguous; keep an unchanged line between them`;
     if (seg.left !== undefined && isChange(seg.steps[0])) return nearMarker(seg.left);
     if (seg.right !== undefined && isChange(seg.steps[seg.steps.length - 1])) return nearMarker(seg.right);
@@ -116,27 +140,37 @@ function ambiguity(steps: AlignStep[], original: string[], replacement: string[]
       for (const s of steps) { if (s.op !== 'keep') break; run.push(s.from); }
       return run;
     };
-    const edges: Array<[number | undefined, number[], number, number]> = [
-      [seg.left, edgeRun(seg.steps), lo, 0],
-      [seg.right, edgeRun([...seg.steps].reverse()).reverse(), 0, hi],
+    const edges = [
+      { side: 'left', markerAt: seg.left, run: edgeRun(seg.steps) },
+      { side: 'right', markerAt: seg.right, run: edgeRun([...seg.steps].reverse()).reverse() },
     ];
-    for (const [markerAt, run, from, to] of edges) {
+    for (const { side, markerAt, run } of edges) {
       if (markerAt === undefined || run.length === 0) continue;
       const text = original.slice(run[0], run[0] + run.length);
-      const count = from === lo
+      const count = side === 'left'
         ? occurrences(original, text, Math.max(lo, run[0] - reach), run[0] + run.length)
-        : occurrences(original, text, run[0], Math.min(to, run[0] + run.length + reach));
+        : occurrences(original, text, run[0], Math.min(hi, run[0] + run.length + reach));
       if (count > 1) {
         return `the unchanged line${text.length > 1 ? 's' : ''} between a change and the elision marker "${replacement[markerAt].trim()}" ("${text.find((l) => !isBlank(l))?.trim() ?? ''}"…) recur in the code the marker stands for, so where the change ends is ambiguous; quote more unchanged lines`;
       }
     }
     if (seg.left === undefined || seg.right === undefined) continue;
-    const own = covered[k];
-    const text = own.length ? original.slice(own[0], own[own.length - 1] + 1) : [];
-    const count = text.length ? occurrences(original, text, lo, hi) : hi - lo + 1;
-    if (count > 1) {
-      const first = text.find((l) => !isBlank(l))?.trim() ?? '';
-      return `the lines between elision markers ("${first}"…) fit ${count} places the markers may cover, so where the change goes is ambiguous; quote more unchanged lines`;
+    // Between two markers the segment floats: every place where its leading unchanged lines and, a
+    // plausible distance later, its trailing unchanged lines both occur is a reading of the answer.
+    const L = edges[0].run;
+    const R = edges[1].run;
+    const leftText = original.slice(L[0], L[0] + L.length);
+    const rightText = original.slice(R[0], R[0] + R.length);
+    const gap = R[0] - (L[0] + L.length);
+    let readings = 0;
+    for (let p = lo; p + leftText.length <= hi; p++) {
+      if (occurrences(original, leftText, p, p + leftText.length) === 0) continue;
+      const from = p + leftText.length;
+      readings += occurrences(original, rightText, from, Math.min(hi, from + gap + reach + rightText.length));
+    }
+    if (readings > 1) {
+      const first = leftText.find((l) => !isBlank(l))?.trim() ?? '';
+      return `the lines between elision markers ("${first}"…) fit ${readings} places the markers may cover, so where the change goes is ambiguous; quote more unchanged lines`;
     }
   }
   return undefined;

@@ -118,24 +118,33 @@ export const elision: Strategy = {
       }
       if (chain.length === sPieces.length) chains.push(chain);
     }
-    const picked = choose(chains.map((c) => c[0]), quote.hint);
-    if (!picked) return null;
-    if ('ambiguous' in picked) return { kind: 'ambiguous', starts: picked.ambiguous };
-    const chain = chains.find((c) => c[0] === picked.start)!;
-    const lines: string[] = [];
-    try {
+    if (chains.length === 0) return null;
+    const placeChain = (chain: number[]): Placement => {
+      const lines: string[] = [];
       for (let p = 0; p < chain.length; p++) {
         const s = chain[p];
         const e = s + sPieces[p].length;
         lines.push(...mergeOnto(file.slice(s, e), sPieces[p], rPieces[p]));
         if (p + 1 < chain.length) lines.push(...file.slice(e, chain[p + 1]));
       }
+      const last = chain.length - 1;
+      return { start: chain[0], end: chain[last] + sPieces[last].length, lines };
+    };
+    try {
+      // Chains that differ only in where an unchanged piece sits give the same file: any of them will do.
+      const results = chains.map((c) => {
+        const pl = placeChain(c);
+        return { pl, text: [...file.slice(0, pl.start), ...pl.lines, ...file.slice(pl.end)].join('\n') };
+      });
+      if (results.every((r) => r.text === results[0].text)) return { kind: 'placed', placement: results[0].pl };
+      const picked = choose(chains.map((c) => c[0]), quote.hint);
+      if (!picked) return null;
+      if ('ambiguous' in picked) return { kind: 'ambiguous', starts: picked.ambiguous };
+      return { kind: 'placed', placement: results[chains.findIndex((c) => c[0] === picked.start)].pl };
     } catch (e) {
       if (e instanceof MergeError) return { kind: 'refused', reason: e.message };
       throw e;
     }
-    const lastPiece = chain.length - 1;
-    return { kind: 'placed', placement: { start: chain[0], end: chain[lastPiece] + sPieces[lastPiece].length, lines } };
   },
 };
 

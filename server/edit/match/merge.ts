@@ -3,7 +3,7 @@
 import { diffArrays } from 'diff';
 import { indentOf, isBlank } from '../lines';
 import { isElisionLine } from './elision';
-import { alignWithElisions } from './elisionAlign';
+import { COST_MODELS, alignWithElisions, type AlignStep } from './elisionAlign';
 
 export class MergeError extends Error {}
 
@@ -42,8 +42,20 @@ export function mergeOnto(actual: string[], quoted: string[], replacement: strin
 
 /** Like mergeOnto, for a replacement whose "..." markers stand for runs of the quoted lines. */
 function mergeElided(actual: string[], quoted: string[], replacement: string[]): string[] {
-  const steps = alignWithElisions(quoted, replacement);
-  if (typeof steps === 'string') throw new MergeError(steps);
+  let agreed: string[] | undefined;
+  for (const costs of COST_MODELS) {
+    const steps = alignWithElisions(quoted, replacement, costs);
+    if (typeof steps === 'string') throw new MergeError(steps);
+    const out = stepsToLines(steps, actual, quoted);
+    if (agreed && (agreed.length !== out.length || agreed.some((l, i) => l !== out[i]))) {
+      throw new MergeError('the elision markers can be read in more than one way (the unchanged lines around them recur); quote more unchanged lines around each change');
+    }
+    agreed = out;
+  }
+  return agreed!;
+}
+
+function stepsToLines(steps: AlignStep[], actual: string[], quoted: string[]): string[] {
   const out: string[] = [];
   let qi = 0;
   for (const s of steps) {
@@ -93,8 +105,9 @@ export function reindent(line: string, actual: string[], quoted: string[], near:
   const cols = (s: string) => s.replace(/\t/g, ' '.repeat(unit)).length;
   const delta = cols(lInd) - cols(qInd); // the added line's depth relative to the anchor, in columns
   if (fileUsesTabs) {
-    const tabs = Math.max(0, (fInd.match(/\t/g)?.length ?? 0) + Math.round(delta / unit));
-    return '\t'.repeat(tabs) + body;
+    // Whole units become tabs; a remainder (the space before " * " in a doc comment) stays spaces.
+    const width = Math.max(0, cols(fInd) + delta);
+    return '\t'.repeat(Math.floor(width / unit)) + ' '.repeat(width % unit) + body;
   }
   return ' '.repeat(Math.max(0, cols(fInd) + delta)) + body;
 }

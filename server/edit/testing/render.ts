@@ -95,7 +95,8 @@ function garble(block: Block, mistake: Mistake, comment: string): Block | null {
   switch (mistake) {
     case 'lost-indentation': {
       const ind = minIndent(search);
-      if (!ind) return null;
+      // A model cannot dedent a line below column 0: such a block is not a realistic answer.
+      if (!ind || replace.some((l) => l.trim() && !l.startsWith(ind))) return null;
       const strip = (l: string) => (l.startsWith(ind) ? l.slice(ind.length) : l.trimStart());
       return { ...block, search: search.map(strip), replace: replace.map(strip) };
     }
@@ -119,13 +120,18 @@ function garble(block: Block, mistake: Mistake, comment: string): Block | null {
       return { ...block, search: outS, replace: outR };
     }
     case 'elided-context': {
-      // Replace the longest unchanged interior run (≥ 3 lines, on both sides) by a marker.
+      // Replace the longest unchanged run by a marker: an interior run (≥ 3 lines) entirely, an edge run
+      // (≥ 6 lines) except the 2 lines at each of its ends.
       const parts = diffArrays(search, replace);
       let best: { s: number; r: number; n: number } | null = null;
       let s = 0;
       let r = 0;
       parts.forEach((p, k) => {
-        if (!p.added && !p.removed && k > 0 && k < parts.length - 1 && p.count >= 3 && (!best || p.count > best.n)) best = { s, r, n: p.count };
+        if (!p.added && !p.removed) {
+          const interior = k > 0 && k < parts.length - 1;
+          const cand = interior ? (p.count >= 3 ? { s, r, n: p.count } : null) : p.count >= 6 ? { s: s + 2, r: r + 2, n: p.count - 4 } : null;
+          if (cand && (!best || cand.n > best.n)) best = cand;
+        }
         if (!p.added) s += p.count;
         if (!p.removed) r += p.count;
       });
@@ -202,7 +208,7 @@ export function renderAnswer(c: CorpusCase, format: ConcreteFormat, mistake: Mis
   if (format === 'search-replace') {
     if (mistake === 'wrong-line-numbers' || mistake === 'no-line-numbers' || mistake === 'elided-tight') return null;
     const gap = mistake === 'elided-context' || mistake === 'elided-in-replace' ? 10 : 2;
-    let blocks = blocksOf(before, changes, 2, gap, true);
+    let blocks = blocksOf(before, changes, mistake === 'elided-context' ? 8 : 2, gap, true);
     if (mistake !== 'none' && mistake !== 'crlf-file') {
       const g = blocks.map((b) => garble(b, mistake, comment));
       if (g.every((b) => b === null)) return null;
@@ -213,7 +219,7 @@ export function renderAnswer(c: CorpusCase, format: ConcreteFormat, mistake: Mis
   // udiff: three lines of context, hunks merged when closer than that, like `diff -u`.
   if (mistake === 'elided-tight' || mistake === 'elided-in-replace') return null;
   const gap = mistake === 'elided-context' ? 10 : 6;
-  let blocks = blocksOf(before, changes, 3, gap, false);
+  let blocks = blocksOf(before, changes, mistake === 'elided-context' ? 8 : 3, gap, false);
   if (!['none', 'crlf-file', 'wrong-line-numbers', 'no-line-numbers'].includes(mistake)) {
     const g = blocks.map((b) => garble(b, mistake, comment));
     if (g.every((b) => b === null)) return null;

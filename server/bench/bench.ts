@@ -1,0 +1,176 @@
+// `npm run bench`: engine speed on a synthetic checkpoint with DeepSeek-V2-Lite's real shapes (not a test).
+//   node dist/bench.js [--layers 4] [--formats bf16,fp8,int8,int4,naive,v3] [--contexts 512,2048,8192]
+//                      [--decode-tokens 24] [--prefill-tokens 256] [--threads N] [--json]
+// Prints decode/prefill rates, weight bytes per token, the bandwidth measured in this run and decode as a
+// fraction of its limit, keystroke re-completion vs. cold prefill, RSS and KV bytes per token.
+import os from 'node:os';
+import path from 'node:path';
+import v8 from 'node:v8';
+import vm from 'node:vm';
+import { parseArgs } from 'node:util';
+import type { Engine } from '../engine/api';
+import { engineInfo, loadEngine, type EngineOptions } from '../engine/index';
+import { LLAMA_CPP } from './anchor';
+import { measureBandwidth, type BandwidthResult } from './bandwidth';
+import { ensureCheckpoint, ensureVariant } from './checkpoint';
+import { decodeRate, keystroke, prefillRate, type KeystrokeResult } from './measure';
+import { v2LiteConfig, v3RoutingConfig } from './shapes';
+import { formatReport } from './report';
+
+v8.setFlagsFromString('--expose-gc');
+const gc = vm.runInNewContext('gc') as () => void;
+
+export interface FormatResult {
+  format: string;
+  description: string;
+  threads: number[];
+  decodeTokS: number[]; // per entry of threads
+  prefillTokS: number | undefined;
+  decodeWeightBytes: number;
+  totalWeightBytes: number;
+  rssBytes: number;
+  kernels: string;
+  loadMs: number;
+}
+
+export interface BenchReport {
+  machine: { cpus: number; model: string; threads: number };
+  layers: number;
+  bandwidth: BandwidthResult;
+  formats: FormatResult[];
+  keystroke: KeystrokeResult[];
+  kvBytesPerToken: { latent: number; fullPerHead: number } | undefined;
+  anchor: typeof LLAMA_CPP;
+  skipped: string[];
+}
+
+const log = (msg: string): void => void process.stderr.write(`[bench] ${msg}\n`);
+
+interface FormatSpec {
+  format: string;
+  description: string;
+  dir: () => string;
+  opts: EngineOptions;
+  prefill: boolean;
+}
+
+async function runFormat(spec: FormatSpec, threads: number[], decodeTokens: number, prefillTokens: number): Promise<FormatResult> {
+  const t0 = performance.now();
+  const engine = await loadEngine(spec.dir(), { noTokenizer: true, prefault: true, ...spec.opts });
+  const loadMs = performance.now() - t0;
+  try {
+    const info = engineInfo(engine)!;
+    const decodeTokS: number[] = [];
+    for (const t of threads) {
+      decodeTokS.push(await decodeRate(engine, t, decodeTokens));
+      log(`${spec.format}: decode ${decodeTokS.at(-1)!.toFixed(2)} tok/s at ${t} thread(s)`);
+    }
+    const prefillTokS = spec.prefill ? await prefillRate(engine, threads.at(-1)!, prefillTokens) : undefined;
+    if (prefillTokS) log(`${spec.format}: prefill ${prefillTokS.toFixed(1)} tok/s`);
+    return {
+      format: spec.format, description: spec.description, threads, decodeTokS, prefillTokS,
+      decodeWeightBytes: info.decodeWeightBytes, totalWeightBytes: info.totalWeightBytes,
+      rssBytes: process.memoryUsage().rss, kernels: info.kernels, loadMs,
+    };
+  } finally {
+    engine.dispose();
+  }
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    args: process.argv.slice(2),
+    strict: true,
+    options: {
+      layers: { type: 'string', default: '4' },
+      formats: { type: 'string', default: 'bf16,fp8,int8,int4,naive,v3' },
+      contexts: { type: 'string', default: '512,2048,8192' },
+      'decode-tokens': { type: 'string', default: '24' },
+      'prefill-tokens': { type: 'string', default: '256' },
+      threads: { type: 'string' },
+      cache: { type: 'string', default: path.join(process.cwd(), '.cache', 'bench') },
+      json: { type: 'boolean', default: false },
+    },
+  });
+  const int = (s: string, flag: string): number => {
+    const n = Number(s);
+    if (!Number.isInteger(n) || n < 0) throw new Error(`${flag} must be a non-negative integer, got ${JSON.stringify(s)}`);
+    return n;
+  };
+  const layers = int(values.layers!, '--layers');
+  if (layers < 2) throw new Error('--layers must be at least 2 (one dense layer, then MoE layers)');
+  const allThreads = values.threads ? int(values.threads, '--threads') : os.availableParallelism();
+  const threads = [...new Set([1, allThreads])];
+  const formats = values.formats!.split(',').map((s) => s.trim()).filter(Boolean);
+  const contexts = values.contexts ? values.contexts.split(',').filter(Boolean).map((s) => int(s, '--contexts')) : [];
+  const decodeTokens = int(values['decode-tokens']!, '--decode-tokens');
+  const prefillTokens = int(values['prefill-tokens']!, '--prefill-tokens');
+
+  const cacheDir = path.resolve(values.cache!);
+  const bf16Dir = path.join(cacheDir, `v2lite-${layers}L-bf16`);
+  const fp8Dir = path.join(cacheDir, `v2lite-${layers}L-fp8`);
+  const ensure = (dir: string, dtype: 'bf16' | 'fp8'): string => {
+    const t = performance.now();
+    const r = ensureCheckpoint(dir, v2LiteConfig(layers), dtype);
+    if (r.written) log(`wrote ${dir} in ${((performance.now() - t) / 1e3).toFixed(0)} s`);
+    return dir;
+  };
+  const specs: Record<string, FormatSpec> = {
+    bf16: { format: 'bf16', description: 'bf16 weights (mmap)', dir: () => ensure(bf16Dir, 'bf16'), opts: {}, prefill: true },
+    fp8: { format: 'fp8', description: 'fp8 e4m3 + 128x128 scales (mmap)', dir: () => ensure(fp8Dir, 'fp8'), opts: {}, prefill: true },
+    int8: { format: 'int8', description: 'bf16 quantized at load to int8 blocks of 32', dir: () => ensure(bf16Dir, 'bf16'), opts: { quant: 'int8' } as EngineOptions, prefill: true },
+    int4: { format: 'int4', description: 'bf16 quantized at load to int4 blocks of 32', dir: () => ensure(bf16Dir, 'bf16'), opts: { quant: 'int4' } as EngineOptions, prefill: true },
+    naive: { format: 'bf16-naive', description: 'bf16, per-expert kernel calls (unfused path)', dir: () => ensure(bf16Dir, 'bf16'), opts: { fused: false } as EngineOptions, prefill: false },
+    v3: {
+      format: 'bf16-v3routing', description: 'bf16, V3 routing (sigmoid, 8 groups, top-4 groups)', prefill: false, opts: {},
+      dir: () => ensureVariant(path.join(cacheDir, `v3routing-${layers}L-bf16`), ensure(bf16Dir, 'bf16'), v3RoutingConfig(layers)),
+    },
+  };
+  for (const f of formats) if (!specs[f]) throw new Error(`--formats: unknown format "${f}" (known: ${Object.keys(specs).join(', ')})`);
+
+  let native: { readBandwidth?: (b: number, t: number, r: number) => number } | undefined;
+  try {
+    native = (await import('../../native/index')) as unknown as typeof native;
+  } catch {
+    native = undefined;
+  }
+  log(`measuring memory read bandwidth with ${allThreads} threads`);
+  const bandwidth = await measureBandwidth(allThreads, native);
+  log(`bandwidth ${(bandwidth.bytesPerSecond / 1e9).toFixed(1)} GB/s (${bandwidth.method})`);
+
+  const report: BenchReport = {
+    machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? 'unknown', threads: allThreads },
+    layers, bandwidth, formats: [], keystroke: [], kvBytesPerToken: undefined, anchor: LLAMA_CPP, skipped: [],
+  };
+  for (const f of formats) {
+    try {
+      report.formats.push(await runFormat(specs[f], threads, decodeTokens, prefillTokens));
+    } catch (err) {
+      const msg = `${f}: ${(err as Error).message}`;
+      log(`skipped ${msg}`);
+      report.skipped.push(msg);
+    }
+    gc(); // unmap/free the previous model before loading the next
+  }
+
+  if (contexts.length) {
+    const engine: Engine = await loadEngine(ensure(bf16Dir, 'bf16'), { noTokenizer: true, prefault: true, maxSequences: 2 });
+    try {
+      report.kvBytesPerToken = engineInfo(engine)!.kvBytesPerToken;
+      for (const c of contexts) {
+        report.keystroke.push(await keystroke(engine, allThreads, c));
+        const k = report.keystroke.at(-1)!;
+        log(`keystroke at ${c}: cold ${k.coldMs.toFixed(0)} ms, with reuse ${k.keystrokeMs.toFixed(1)} ms`);
+      }
+    } finally {
+      engine.dispose();
+    }
+  }
+
+  process.stdout.write(values.json ? JSON.stringify(report, null, 2) + '\n' : formatReport(report) + '\n');
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+  process.exitCode = 1;
+});

@@ -35,6 +35,8 @@ export interface DeepSeekLocalApi {
   readonly edits: EditPreview;
   /** Sidecar edit requests and their preview, for tests that drive an edit end to end. */
   readonly editCommands: EditCommands;
+  /** The "Select model" flow (folder validation, recent folders). */
+  readonly models: ModelSelector;
   /** What the chat view is given: streaming chat with the sidecar and "Apply to file". */
   readonly chatDeps: ChatDeps;
   restartSidecar(): Promise<void>;
@@ -62,8 +64,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<DeepSe
   const models = new ModelSelector(context.globalState, () => demoModelDir(context));
 
   /** Re-reads settings and secrets and sends them to the running sidecar (no window reload needed). */
+  let generation = 0;
   const reconfigure = async () => {
+    const mine = ++generation;
     const settings = await currentSettings(context);
+    if (mine !== generation) return; // a newer change overtook this one while the secret was read
     const problem = settingsProblem(settings);
     if (problem) output.warn(problem);
     completions.debounce.fixedMs = fixedDebounceMs(settingsReader());
@@ -114,6 +119,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<DeepSe
     edits: preview,
     editCommands,
     chatDeps,
+    models,
     restartSidecar: () => sidecar.restart(),
   };
 }

@@ -17,11 +17,19 @@ export class ModelSelector {
     const config = vscode.workspace.getConfiguration(SECTION);
     const current = config.get<string>('backend') === 'openai' ? undefined : config.get<string>('modelDir');
     const items: Pick[] = [];
-    const recent = this.recent;
+    // The configured folder counts as recent even when it was typed into settings by hand.
+    const recent = current && !this.recent.includes(current) ? [current, ...this.recent] : this.recent;
     if (recent.length) items.push({ label: 'Recent', kind: vscode.QuickPickItemKind.Separator, action: 'folder' });
-    for (const dir of recent) {
-      items.push({ label: `$(folder) ${path.basename(dir)}`, description: dir === current ? 'current' : undefined, detail: dir, action: 'folder', dir });
-    }
+    const checks = await Promise.all(recent.map((dir) => validateModelFolder(dir)));
+    recent.forEach((dir, i) => {
+      const check = checks[i]!;
+      items.push({
+        label: `${check.ok ? '$(folder)' : '$(warning)'} ${path.basename(dir)}`,
+        description: [dir === current ? 'current' : '', check.ok ? check.modelType : 'not usable'].filter(Boolean).join(' · '),
+        detail: check.ok ? dir : check.message,
+        action: 'folder', dir,
+      });
+    });
     items.push({ label: '', kind: vscode.QuickPickItemKind.Separator, action: 'folder' });
     items.push({ label: '$(folder-opened) Browse for a model folder…', detail: 'A folder with config.json, *.safetensors and tokenizer.json', action: 'browse' });
     const demo = this.demoModelDir();

@@ -12,7 +12,7 @@ test('readSettings maps every setting and applies defaults', () => {
     'completion.debounceMs': 120,
   }), { apiKey: 'sk-1' });
   assert.deepEqual(s, {
-    backend: 'openai', modelDir: undefined, endpoint: 'http://127.0.0.1:8000/v1', model: 'deepseek-chat',
+    backend: 'openai', modelDir: '', endpoint: 'http://127.0.0.1:8000/v1', model: 'deepseek-chat',
     apiKey: 'sk-1', maxTokens: 512, temperature: 0.2, editFormat: 'udiff', threads: 8, device: 'cuda',
     completion: { enabled: false, debounceMs: 120 },
   });
@@ -24,12 +24,20 @@ test('readSettings rejects invalid values instead of passing them on', () => {
   assert.equal(s.backend, 'local');
   assert.equal(s.editFormat, 'auto');
   assert.equal(s.device, 'cpu');
-  assert.equal(s.threads, undefined);
+  assert.equal(s.threads, 0, '0 = automatic');
   assert.equal(s.maxTokens, undefined);
   assert.equal(s.temperature, undefined);
-  assert.equal(s.completion?.debounceMs, undefined);
+  assert.equal(s.completion?.debounceMs, 0, '0 = adaptive');
   assert.equal(s.completion?.enabled, true);
-  assert.equal(s.apiKey, undefined);
+});
+
+test('cleared text settings are sent as empty strings so the merging server drops its old value', () => {
+  const s = readSettings(reader({ modelDir: '  ', endpoint: '', model: undefined }));
+  assert.equal(s.modelDir, '');
+  assert.equal(s.endpoint, '');
+  assert.equal(s.model, '');
+  assert.equal(s.apiKey, '');
+  assert.equal(readSettings(reader({}), { apiKey: 'k' }).apiKey, 'k');
 });
 
 test('modelDir: configured folder wins over the demo model, which fills in when empty', () => {

@@ -44,28 +44,32 @@ export interface ReadSettingsOptions {
   demoModelDir?: string;
 }
 
-/** Builds the full settings object the sidecar gets in initializationOptions and deepseek/configure. */
+/**
+ * Builds the full settings object the sidecar gets in initializationOptions and deepseek/configure.
+ * The server merges updates and keeps fields that are absent, so cleared values are sent explicitly:
+ * '' for text (modelDir, endpoint, model, apiKey), 0 for "automatic" numbers (threads, debounceMs).
+ */
 export function readSettings(get: SettingsReader, opts: ReadSettingsOptions = {}): DeepSeekSettings {
   const backend = oneOf(get('backend'), BACKENDS) ?? 'local';
   const configuredDir = nonEmpty(get('modelDir'));
-  const modelDir = configuredDir ? expandModelDir(configuredDir, opts.workspaceRoot) : opts.demoModelDir;
+  const modelDir = (configuredDir ? expandModelDir(configuredDir, opts.workspaceRoot) : opts.demoModelDir) ?? '';
   const debounce = get('completion.debounceMs');
   const threads = get('threads');
   const temperature = get('temperature');
   const settings: DeepSeekSettings = {
     backend,
     modelDir,
-    endpoint: nonEmpty(get('endpoint')),
-    model: nonEmpty(get('model')),
-    apiKey: opts.apiKey || undefined,
+    endpoint: nonEmpty(get('endpoint')) ?? '',
+    model: nonEmpty(get('model')) ?? '',
+    apiKey: opts.apiKey ?? '',
     maxTokens: positiveNumber(get('maxTokens')),
     temperature: typeof temperature === 'number' && temperature >= 0 ? temperature : undefined,
     editFormat: oneOf(get('editFormat'), EDIT_FORMATS) ?? 'auto',
-    threads: typeof threads === 'number' && Number.isInteger(threads) && threads > 0 ? threads : undefined,
+    threads: typeof threads === 'number' && Number.isInteger(threads) && threads > 0 ? threads : 0,
     device: oneOf(get('device'), DEVICES) ?? 'cpu',
     completion: {
       enabled: get('completion.enabled') !== false,
-      debounceMs: positiveNumber(debounce),
+      debounceMs: positiveNumber(debounce) ?? 0,
     },
   };
   return settings;

@@ -66,22 +66,16 @@ export class EditCommands {
   async fix(o: EditCommandOptions = {}): Promise<ProposalSummary | undefined> {
     const target = await this.target(o);
     if (!target) return undefined;
-    const { document, range } = target;
-    const diagnostics = vscode.languages.getDiagnostics(document.uri)
-      .filter((d) => d.range.intersection(range) !== undefined || d.range.start.line === range.start.line);
-    if (!diagnostics.length) {
+    const request = fixRequest(target.document, target.range);
+    if (!request) {
       void vscode.window.showInformationMessage('DeepSeek: no problems at the cursor to fix.');
       return undefined;
     }
-    // Whole lines of all problems: the model sees complete statements.
-    const first = Math.min(...diagnostics.map((d) => d.range.start.line));
-    const last = Math.max(...diagnostics.map((d) => d.range.end.line));
-    const fixRange = new vscode.Range(first, 0, last, document.lineAt(last).text.length);
     const client = await this.client();
     if (!client) return undefined;
-    const protoDiagnostics = await client.code2ProtocolConverter.asDiagnostics(diagnostics);
-    return this.run(Commands.fixDiagnostics, document, { range: client.code2ProtocolConverter.asRange(fixRange), diagnostics: protoDiagnostics },
-      `fix ${diagnostics.length} problem${diagnostics.length === 1 ? '' : 's'}`);
+    const diagnostics = await client.code2ProtocolConverter.asDiagnostics(request.diagnostics);
+    const n = diagnostics.length;
+    return this.run(Commands.fixDiagnostics, target.document, { range: request.range, diagnostics }, `fix ${n} problem${n === 1 ? '' : 's'}`);
   }
 
   /** Chat's "Apply to file": replaces the selection directly, or lets the model merge the block into the file. */
@@ -207,6 +201,16 @@ export class EditCommands {
       return undefined;
     }
   }
+}
+
+/** The problems touching `range` (or its line), and the whole lines they span: the model sees complete statements. */
+export function fixRequest(document: vscode.TextDocument, range: vscode.Range): { range: vscode.Range; diagnostics: vscode.Diagnostic[] } | undefined {
+  const diagnostics = vscode.languages.getDiagnostics(document.uri)
+    .filter((d) => d.range.intersection(range) !== undefined || d.range.start.line === range.start.line);
+  if (!diagnostics.length) return undefined;
+  const first = Math.min(...diagnostics.map((d) => d.range.start.line));
+  const last = Math.max(...diagnostics.map((d) => d.range.end.line));
+  return { range: new vscode.Range(first, 0, last, document.lineAt(last).text.length), diagnostics };
 }
 
 function toLspRange(r: vscode.Range) {

@@ -43,7 +43,9 @@ export class EditPreview implements vscode.TextDocumentContentProvider, vscode.D
   /** Opens the diff and asks Accept / Reject; the edit is made against `version` of `document`. */
   async propose(document: vscode.TextDocument, version: number, edits: TextEdit[], label: string): Promise<ProposalInfo> {
     if (document.version !== version) throw new Error(`${path.basename(document.uri.fsPath)} changed while the edit was being made; nothing was changed.`);
-    this.settle('rejected'); // one proposal at a time
+    // One proposal at a time: a new one replaces (rejects) the previous.
+    const previous = this.pending;
+    if (previous) await this.finish(previous, 'rejected');
     const proposedText = applyTextEdits(document.getText(), edits);
     // Same path (so the diff gets the file's language), a unique query per proposal.
     const proposedUri = vscode.Uri.from({ scheme: PROPOSED_SCHEME, path: document.uri.path, query: `proposal=${++this.counter}` });
@@ -75,7 +77,8 @@ export class EditPreview implements vscode.TextDocumentContentProvider, vscode.D
     if (!vscode.workspace.isTrusted) {
       const ok = await vscode.window.showWarningMessage(
         'This workspace is not trusted. Apply the edit proposed by the model?', { modal: true }, 'Apply');
-      if (ok !== 'Apply') return this.finish(p, 'declined');
+      // Declining keeps the proposal open: the user can still Reject it or Accept again.
+      if (ok !== 'Apply') return 'declined';
       if (this.pending !== p) return 'none';
     }
     const name = path.basename(p.document.uri.fsPath || p.document.uri.path);

@@ -38,7 +38,8 @@ export class SidecarInlineCompletionProvider implements vscode.InlineCompletionI
     const uri = document.uri.toString();
     const read: TextReader = (start, end) => document.getText(new vscode.Range(document.positionAt(start), document.positionAt(end)));
     const cursor = document.offsetAt(position);
-    const rest = remainingSuggestion(this.shown, uri, read, cursor);
+    // With the suggest widget open the ghost text must extend its selected item: ask the server afresh.
+    const rest = context.selectedCompletionInfo ? undefined : remainingSuggestion(this.shown, uri, read, cursor);
     if (rest !== undefined) return [new vscode.InlineCompletionItem(rest, new vscode.Range(position, position))];
     this.shown = undefined;
 

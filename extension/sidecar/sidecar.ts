@@ -1,5 +1,6 @@
 // Starts and supervises the LSP sidecar (dist/server.js) in the extension host's Node, over stdio.
 import * as cp from 'node:child_process';
+import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
 import {
   CloseAction, ErrorAction, LanguageClient, State, type LanguageClientOptions, type ServerOptions,
@@ -17,6 +18,8 @@ export class Sidecar implements vscode.Disposable {
   private settings: DeepSeekSettings;
   private stopping = false;
   private readonly policy = new RestartPolicy();
+  /** Processes we stopped on purpose (their exit is not a crash). */
+  private readonly stoppedChildren = new WeakSet<cp.ChildProcess>();
   private viewState: SidecarView = { phase: 'stopped' };
   private waiters: ((c: LanguageClient) => void)[] = [];
   private readonly viewEmitter = new vscode.EventEmitter<SidecarView>();
@@ -44,6 +47,12 @@ export class Sidecar implements vscode.Disposable {
   async start(): Promise<void> {
     if (this.client) return;
     this.stopping = false;
+    if (!existsSync(this.serverModule)) {
+      const message = `${this.serverModule} is missing: build the extension first (npm run build).`;
+      this.output.error(message);
+      this.setView({ phase: 'stopped', message });
+      return;
+    }
     const client = new LanguageClient('deepseekLocal', 'DeepSeek Local', this.serverOptions(), this.clientOptions());
     this.client = client;
     client.onDidChangeState((e) => this.onStateChange(client, e.newState));
@@ -64,6 +73,7 @@ export class Sidecar implements vscode.Disposable {
     const child = this.child;
     this.client = undefined;
     this.stopping = true;
+    if (child) this.stoppedChildren.add(child);
     if (client) {
       try {
         if (client.needsStop()) await client.stop(3000);
@@ -71,8 +81,10 @@ export class Sidecar implements vscode.Disposable {
         this.output.warn(`Sidecar did not stop cleanly: ${err instanceof Error ? err.message : String(err)}`);
       }
     }
-    // A sidecar stuck in a generation loop must not outlive the extension.
-    if (child && child.exitCode === null && child.signalCode === null) child.kill();
+    if (child) {
+      // Give it a moment to exit after the LSP exit notification; one stuck in a generation must not outlive us.
+      if (!await exited(child, 2000)) child.kill();
+    }
     this.setView({ phase: 'stopped' });
   }
 
@@ -116,7 +128,11 @@ export class Sidecar implements vscode.Disposable {
       this.child = child;
       this.output.info(`Sidecar started (pid ${child.pid}): ${this.serverModule}`);
       child.on('exit', (code, signal) => {
-        if (this.child === child) this.output.info(`Sidecar exited (${signal ?? `code ${code}`}).`);
+        const expected = this.stopping || this.stoppedChildren.has(child);
+        const how = `Sidecar pid ${child.pid} exited (${signal ?? `code ${code}`})${expected ? '' : ' unexpectedly'}.`;
+        this.output.info(how);
+        // Also in the extension host's log, where test harnesses and bug reports can see it.
+        if (!expected) console.warn(`[deepseek-local] ${how}`);
       });
       return child;
     };
@@ -165,4 +181,14 @@ export class Sidecar implements vscode.Disposable {
     this.viewState = view;
     this.viewEmitter.fire(view);
   }
+}
+
+/** Resolves true once `child` has exited, false if it is still running after timeoutMs. */
+function exited(child: cp.ChildProcess, timeoutMs: number): Promise<boolean> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => { child.off('exit', onExit); resolve(false); }, timeoutMs);
+    const onExit = () => { clearTimeout(timer); resolve(true); };
+    child.once('exit', onExit);
+  });
 }

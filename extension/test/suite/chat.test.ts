@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { DeepSeekLocalApi } from '../../extension';
-import { closeAll, extensionApi, modelReady, scratchEditor } from './helpers';
+import { closeAll, extensionApi, modelReady, scratchEditor, waitFor } from './helpers';
 
 suite('chat bridge and Apply to file', () => {
   let api: DeepSeekLocalApi;
@@ -14,6 +14,8 @@ suite('chat bridge and Apply to file', () => {
     // The demo model writes noise at a few tokens/s: keep answers short.
     previousTokens = config().inspect<number>('maxTokens')?.globalValue;
     await config().update('maxTokens', 24, vscode.ConfigurationTarget.Global);
+    // Sent to the sidecar (deepseek/configure) before any chat request below.
+    await waitFor('maxTokens 24 to reach the sidecar', () => api.settings.maxTokens === 24, 10_000);
   });
   suiteTeardown(async () => {
     await config().update('maxTokens', previousTokens, vscode.ConfigurationTarget.Global);

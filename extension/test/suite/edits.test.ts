@@ -5,6 +5,7 @@ import type { EditCommandResult } from '../../../server/protocol';
 import { Commands, ErrorCodes } from '../../../server/protocol';
 import type { DeepSeekLocalApi } from '../../extension';
 import { applyTextEdits, editsForDocument } from '../../edits/textEdits';
+import { fixRequest } from '../../edits/editCommands';
 import { closeAll, extensionApi, modelReady, scratchEditor } from './helpers';
 
 const ORIGINAL = 'function greet(name) {\n  return "hi " + name;\n}\n\nconsole.log(greet("x"));\n';
@@ -91,5 +92,40 @@ suite('edit preview', () => {
     assert.equal(await second.outcome, 'rejected');
     assert.equal(doc.getText(), typed);
     assert.equal(api.edits.current, undefined);
+  });
+});
+
+suite('Fix', () => {
+  let api: DeepSeekLocalApi;
+  const collection = vscode.languages.createDiagnosticCollection('deepseek-local-test');
+  suiteSetup(async () => {
+    api = await extensionApi();
+    await modelReady(api);
+  });
+  suiteTeardown(() => collection.dispose());
+  teardown(closeAll);
+
+  test('sends the problems at the cursor, on whole lines, to the sidecar\'s fixDiagnostics', async () => {
+    const editor = await scratchEditor('js', 'const a = 1;\nconst b = a +;\nconst c = 3;\n');
+    const doc = editor.document;
+    const problem = new vscode.Diagnostic(new vscode.Range(1, 12, 1, 13), 'Expression expected.', vscode.DiagnosticSeverity.Error);
+    const elsewhere = new vscode.Diagnostic(new vscode.Range(2, 6, 2, 7), "'c' is unused.", vscode.DiagnosticSeverity.Warning);
+    collection.set(doc.uri, [problem, elsewhere]);
+    assert.equal(fixRequest(doc, new vscode.Range(0, 3, 0, 3)), undefined, 'nothing to fix on line 0');
+    const request = fixRequest(doc, new vscode.Range(1, 2, 1, 2));
+    assert.ok(request);
+    assert.deepEqual(request.diagnostics.map((d) => d.message), ['Expression expected.']);
+    assert.ok(request.range.isEqual(new vscode.Range(1, 0, 1, 14)));
+    try {
+      const result = await api.editCommands.requestEdit(Commands.fixDiagnostics, doc, {
+        range: request.range, maxTokens: 48,
+        diagnostics: [{ range: { start: { line: 1, character: 12 }, end: { line: 1, character: 13 } }, message: 'Expression expected.', severity: 1 }],
+      });
+      assert.equal(result.uri, doc.uri.toString());
+      assert.equal(result.version, doc.version);
+    } catch (err) {
+      assert.equal((err as { code?: number }).code, ErrorCodes.EditFailed, `unexpected failure: ${String(err)}`);
+    }
+    assert.equal(doc.getText(), 'const a = 1;\nconst b = a +;\nconst c = 3;\n', 'nothing applied without Accept');
   });
 });

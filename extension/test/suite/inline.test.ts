@@ -16,26 +16,36 @@ suite('inline completions', () => {
   teardown(closeAll);
 
   test('the provider returns a suggestion from the real sidecar, and reuses it while the user types it', async () => {
-    const editor = await scratchEditor('py', 'def add(a, b):\n    """Return the sum of a and b."""\n    return ');
-    const doc = editor.document;
-    const pos = doc.lineAt(2).range.end;
-    // The cursor sits where the user types, so VS Code's own calls after the edit below also hit the reuse path.
-    editor.selection = new vscode.Selection(pos, pos);
-    const sent = api.completions.requestsSent;
-    const items = await api.completions.provideInlineCompletionItems(doc, pos, invoke, new vscode.CancellationTokenSource().token);
-    assert.equal(api.completions.requestsSent, sent + 1, 'one request reached the sidecar');
-    assert.ok(items && items.length > 0, 'the sidecar answered with at least one item');
-    const text = items[0]!.insertText as string;
-    assert.ok(text.trim().length > 0);
-    assert.ok(items[0]!.range?.start.isEqual(pos));
-    // Type the first character of the suggestion: the rest comes back without a new request.
-    await editor.edit((b) => b.insert(pos, text[0]!));
-    const next = doc.positionAt(doc.offsetAt(pos) + 1);
-    if (text.length > 1) {
+    // The demo model writes noise, which may be only whitespace (answered with no item) at one spot: try a few.
+    const prompts = [
+      'def add(a, b):\n    """Return the sum of a and b."""\n    return ',
+      'import os\n\n\ndef list_files(path):\n    result = ',
+      'class Point:\n    def __init__(self, x, y):\n        self.',
+    ];
+    for (const prompt of prompts) {
+      const editor = await scratchEditor('py', prompt);
+      const doc = editor.document;
+      const pos = doc.positionAt(prompt.length);
+      // The cursor sits where the user types, so VS Code's own calls after the edit below also hit the reuse path.
+      editor.selection = new vscode.Selection(pos, pos);
+      const sent = api.completions.requestsSent;
+      const items = await api.completions.provideInlineCompletionItems(doc, pos, invoke, new vscode.CancellationTokenSource().token);
+      assert.ok(api.completions.requestsSent > sent, 'the request reached the sidecar');
+      if (!items?.length) continue;
+      const text = items[0]!.insertText as string;
+      assert.ok(text.trim().length > 0);
+      assert.ok(items[0]!.range?.start.isEqual(pos));
+      if (text.length < 2) continue;
+      // Type the first character of the suggestion: the rest comes back without a new request.
+      const before = api.completions.requestsSent;
+      await editor.edit((b) => b.insert(pos, text[0]!));
+      const next = doc.positionAt(doc.offsetAt(pos) + 1);
       const reused = await api.completions.provideInlineCompletionItems(doc, next, automatic, new vscode.CancellationTokenSource().token);
-      assert.equal(api.completions.requestsSent, sent + 1, 'no new request while typing the suggestion');
+      assert.equal(api.completions.requestsSent, before, 'no new request while typing the suggestion');
       assert.equal(reused?.[0]?.insertText, text.slice(1));
+      return;
     }
+    assert.fail(`no suggestion of 2+ characters from the sidecar for any of ${prompts.length} prompts`);
   });
 
   test('VS Code itself calls the provider (editor.action.inlineSuggest.trigger)', async () => {

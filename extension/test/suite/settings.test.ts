@@ -1,5 +1,6 @@
 /// <reference types="mocha" />
 import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -27,5 +28,27 @@ suite('settings', () => {
     }
     await modelReady(api);
     assert.equal(api.sidecarPid, pid, 'same sidecar process: reconfigured, not restarted');
+  });
+});
+
+suite('Select model', () => {
+  test('a folder that is not a model is refused with the settings untouched; a model folder is taken and remembered', async () => {
+    const api = await extensionApi();
+    const config = () => vscode.workspace.getConfiguration('deepseekLocal');
+    const before = config().get<string>('modelDir');
+    const notAModel = mkdtempSync(path.join(os.tmpdir(), 'dsl-not-a-model-'));
+    writeFileSync(path.join(notAModel, 'config.json'), '{"model_type":"llama"}');
+    assert.equal(await api.models.useFolder(notAModel), false);
+    assert.equal(config().get<string>('modelDir'), before);
+    const demo = process.env.DEEPSEEK_LOCAL_DEMO_MODEL;
+    if (!demo) return;
+    const previous = config().inspect<string>('modelDir')?.globalValue;
+    try {
+      assert.equal(await api.models.useFolder(demo), true);
+      assert.equal(config().get<string>('modelDir'), demo);
+      assert.equal(api.models.recent[0], demo);
+    } finally {
+      await config().update('modelDir', previous, vscode.ConfigurationTarget.Global);
+    }
   });
 });

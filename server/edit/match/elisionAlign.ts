@@ -2,7 +2,6 @@
 // where a marker stands for any run of original lines for free and re-quoted lines earn a bonus.
 import { isBlank } from '../lines';
 import { isElisionLine } from './elision';
-import { linesSimilarity } from './similarity';
 
 export type AlignStep =
   | { op: 'keep'; from: number } // original line the model re-quoted
@@ -88,8 +87,8 @@ const occurrences = (hay: string[], needle: string[], lo: number, hi: number): n
 /** How far (in lines) a change next to a marker could plausibly reach if it were a rewrite: deleting more than this unseen is not what models mean. */
 export const REWRITE_REACH = { min: 4, perInsertedLine: 2 };
 
-/** Similarity above which another stretch of the file could be what an unchanged floating segment meant. */
-export const FLOATING_SIMILARITY = 0.8;
+/** Another stretch differing in at most this fraction of lines (min 1) could be what an unchanged floating segment meant. */
+export const FLOATING_MISMATCH = 1 / 3;
 
 const isChange = (s: AlignStep) => s.op === 'insert' || s.op === 'delete';
 
@@ -109,50 +108,71 @@ function ambiguity(steps: AlignStep[], original: string[], replacement: string[]
     } else segments[segments.length - 1].steps.push(s);
   }
   const covered = segments.map((seg) => seg.steps.flatMap((s) => (s.op === 'keep' || s.op === 'delete' ? [s.from] : [])));
+  const edgeRun = (steps: AlignStep[]) => {
+    const run: number[] = [];
+    for (const s of steps) { if (s.op !== 'keep') break; run.push(s.from); }
+    return run;
+  };
   for (let k = 0; k < segments.length; k++) {
     const seg = segments[k];
-    if (!seg.steps.some(isChange)) {
-      // An unchanged stretch between two markers says nothing, unless it is the model's (mis)copy of a
-      // similar stretch it meant to change: then the change would silently vanish.
-      if (seg.left !== undefined && seg.right !== undefined && covered[k].length > 0) {
-        const quoted = covered[k].map((i) => original[i]);
-        let similar = 0;
-        for (let p = 0; p + quoted.length <= original.length; p++) if (linesSimilarity(original, p, quoted) >= FLOATING_SIMILARITY) similar++;
-        if (similar > 1) {
-          return `the unchanged lines between elision markers ("${quoted.find((l) => !isBlank(l))?.trim() ?? ''}"…) resemble ${similar} places in the file; if a change was meant there, quote it with more distinctive lines`;
-        }
-      }
-      continue;
+    const changed = seg.steps.some(isChange);
+    if (changed) {
+      const nearMarker = (at: number) => `the elision marker "${replacement[at].trim()}" is directly next to changed lines, so what it stands for is ambiguous; keep an unchanged line between them`;
+      // Blank lines between a change and a marker anchor nothing: the change is as good as adjacent.
+      const anchors = (run: number[]) => run.some((i) => !isBlank(original[i]));
+      if (seg.left !== undefined && !anchors(edgeRun(seg.steps))) return nearMarker(seg.left);
+      if (seg.right !== undefined && !anchors(edgeRun([...seg.steps].reverse()))) return nearMarker(seg.right);
     }
-    const nearMarker = (at: number) => `the elision marker "${replacement[at].trim()}" is directly next to changed lines, so what it stands for is ambiguous; keep an unchanged line between them`;
-    if (seg.left !== undefined && isChange(seg.steps[0])) return nearMarker(seg.left);
-    if (seg.right !== undefined && isChange(seg.steps[seg.steps.length - 1])) return nearMarker(seg.right);
     const before = covered.slice(0, k).flat();
     const after = covered.slice(k + 1).flat();
     const lo = before.length ? Math.max(...before) + 1 : 0;
     const hi = after.length ? Math.min(...after) : original.length;
-    // The unchanged lines between a change and a marker must not recur soon in what the marker covers, or
-    // the change could as well extend (deleting the lines up to that copy) as a rewrite of similar size.
+    const own = covered[k];
+    if (own.length === 0) continue;
+    const spanStart = Math.min(...own);
+    const spanEnd = Math.max(...own) + 1;
+    // The unchanged lines next to a marker must not recur nearby: if a first (last) few of them also occur
+    // a little before (after), the answer equally reads as deleting the lines in between, or as the marker
+    // covering more (a copy inside this segment's own span).
     const inserted = seg.steps.filter((s) => s.op === 'insert').length;
     const reach = Math.max(REWRITE_REACH.min, REWRITE_REACH.perInsertedLine * inserted);
-    const edgeRun = (steps: AlignStep[]) => {
-      const run: number[] = [];
-      for (const s of steps) { if (s.op !== 'keep') break; run.push(s.from); }
-      return run;
-    };
     const edges = [
       { side: 'left', markerAt: seg.left, run: edgeRun(seg.steps) },
       { side: 'right', markerAt: seg.right, run: edgeRun([...seg.steps].reverse()).reverse() },
     ];
     for (const { side, markerAt, run } of edges) {
       if (markerAt === undefined || run.length === 0) continue;
-      const text = original.slice(run[0], run[0] + run.length);
-      const count = side === 'left'
-        ? occurrences(original, text, Math.max(lo, run[0] - reach), run[0] + run.length)
-        : occurrences(original, text, run[0], Math.min(hi, run[0] + run.length + reach));
-      if (count > 1) {
-        return `the unchanged line${text.length > 1 ? 's' : ''} between a change and the elision marker "${replacement[markerAt].trim()}" ("${text.find((l) => !isBlank(l))?.trim() ?? ''}"…) recur in the code the marker stands for, so where the change ends is ambiguous; quote more unchanged lines`;
+      // A single common line recurring nearby is normal; two or more in a row make a second reading real.
+      for (let len = Math.min(2, run.length); len <= run.length; len++) {
+        const text = side === 'left' ? original.slice(run[0], run[0] + len) : original.slice(run[run.length - 1] + 1 - len, run[run.length - 1] + 1);
+        if (text.every(isBlank)) continue; // blank lines alone: too common to tell (the longer runs decide)
+        const at = side === 'left' ? run[0] : run[run.length - 1] + 1 - len;
+        const count = side === 'left'
+          ? occurrences(original, text, Math.max(lo, at - reach), Math.max(spanEnd, at + len))
+          : occurrences(original, text, Math.min(spanStart, at), Math.min(hi, at + len + reach));
+        if (count > 1) {
+          return `the unchanged line${text.length > 1 ? 's' : ''} next to the elision marker "${replacement[markerAt].trim()}" ("${text.find((l) => !isBlank(l))?.trim() ?? ''}"…) recur close by, so what the marker stands for is ambiguous; quote more distinctive unchanged lines`;
+        }
       }
+    }
+    if (!changed) {
+      // An unchanged stretch between two markers says nothing, unless it is the model's (mis)copy of a
+      // similar stretch it meant to change: then the change would silently vanish.
+      if (seg.left !== undefined && seg.right !== undefined) {
+        const quoted = own.map((i) => original[i]);
+        const nonBlank = quoted.filter((l) => !isBlank(l)).length;
+        const allowed = Math.max(1, Math.floor(nonBlank * FLOATING_MISMATCH));
+        let similar = 0;
+        for (let p = 0; p + quoted.length <= original.length; p++) {
+          let differ = 0;
+          for (let q = 0; q < quoted.length && differ <= allowed; q++) if (original[p + q].trim() !== quoted[q].trim()) differ++;
+          if (differ <= allowed) similar++;
+        }
+        if (similar > 1) {
+          return `the unchanged lines between elision markers ("${quoted.find((l) => !isBlank(l))?.trim() ?? ''}"…) resemble ${similar} places in the file; if a change was meant there, quote it with more distinctive lines`;
+        }
+      }
+      continue;
     }
     if (seg.left === undefined || seg.right === undefined) continue;
     // Between two markers the segment floats: every place where its leading unchanged lines and, a

@@ -79,18 +79,25 @@ function indentUnit(lines: string[]): number {
 
 /** Re-indents an added line: by the model→file indentation seen on quoted lines, else relative to the nearest one. */
 export function reindent(line: string, actual: string[], quoted: string[], near: number): string {
-  const translation = new Map<string, string>();
-  for (let i = 0; i < quoted.length; i++) {
+  // Quoted with the file's own indentation everywhere: the model's new lines are as it means them.
+  let identity = true;
+  let pairs = 0;
+  for (let i = 0; i < quoted.length && identity; i++) {
     if (isBlank(quoted[i]) || isBlank(actual[i])) continue;
-    const q = indentOf(quoted[i]);
-    if (!translation.has(q)) translation.set(q, indentOf(actual[i]));
+    pairs++;
+    identity = indentOf(quoted[i]) === indentOf(actual[i]);
   }
-  if ([...translation].every(([q, f]) => q === f) && translation.size > 0) return line;
+  if (identity && pairs > 0) return line;
   if (line === '') return line;
   const lInd = indentOf(line);
   const body = line.slice(lInd.length);
-  const known = translation.get(lInd);
-  if (known !== undefined) return known + body;
+  // The nearest quoted line indented like this one shows how the file writes that indentation.
+  for (let d = 0; d < quoted.length; d++) {
+    for (const i of [near - 1 - d, near + d]) {
+      if (i < 0 || i >= quoted.length || isBlank(quoted[i]) || isBlank(actual[i])) continue;
+      if (indentOf(quoted[i]) === lInd) return indentOf(actual[i]) + body;
+    }
+  }
   if (isBlank(line)) return line;
   let anchor = -1;
   for (let i = Math.min(near, quoted.length) - 1; i >= 0; i--) if (!isBlank(quoted[i]) && !isBlank(actual[i])) { anchor = i; break; }

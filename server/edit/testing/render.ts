@@ -91,6 +91,13 @@ const minIndent = (lines: string[]) => {
 
 /** Mistakes applied to the lines the model quotes (and, identically, to the same lines in its replacement). */
 function garble(block: Block, mistake: Mistake, comment: string): Block | null {
+  const g = garbleLines(block, mistake, comment);
+  // A mistake that erases the change itself (a whitespace-only edit) leaves nothing to apply: not a case.
+  const same = (a: string[], b: string[]) => a.length === b.length && a.every((l, i) => l === b[i]);
+  return g && same(g.search, g.replace) && !same(block.search, block.replace) ? null : g;
+}
+
+function garbleLines(block: Block, mistake: Mistake, comment: string): Block | null {
   const { search, replace } = block;
   switch (mistake) {
     case 'lost-indentation': {
@@ -113,7 +120,7 @@ function garble(block: Block, mistake: Mistake, comment: string): Block | null {
       for (const p of diffArrays(search, replace)) {
         for (const l of p.value) {
           if (p.added) outR.push(l);
-          else if (p.removed) outS.push(garbleLine(l, outS.length));
+          else if (p.removed) outS.push(l); // garbling a removed line could erase a whitespace-only change
           else { const g = garbleLine(l, outS.length); outS.push(g); outR.push(g); }
         }
       }
@@ -166,7 +173,7 @@ function garble(block: Block, mistake: Mistake, comment: string): Block | null {
     }
     case 'elided-in-replace': {
       // The model quotes everything but abbreviates unchanged lines in its replacement.
-      const elided = garble(block, 'elided-context', comment);
+      const elided = garbleLines(block, 'elided-context', comment);
       return elided && { ...block, replace: elided.replace };
     }
     default:

@@ -60,6 +60,8 @@ before(async () => {
       // Tab must reach the ghost text, not an IntelliSense list that popped up while typing.
       'editor.quickSuggestions': { other: false, comments: false, strings: false },
       'editor.suggestOnTriggerCharacters': false,
+      // Random model text may hold U+2028 and the like: no modal prompt about them mid-test.
+      'editor.unusualLineTerminators': 'off',
       ...extraSettings(),
     },
   });

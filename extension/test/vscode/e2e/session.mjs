@@ -49,7 +49,7 @@ export async function openSession({ vsix, settings = {} }) {
     /** The last lines of code-server's log, the extension's own log, and browser errors. */
     diagnostics() {
       const parts = [`--- code-server (last 40 lines) ---\n${tail(vscode.log.join(''), 40)}`];
-      for (const f of findFiles(path.join(vscode.tmp, 'ud/logs'), /DeepSeek|deepseek|exthost|remoteexthost/i)) {
+      for (const f of findFiles(path.join(vscode.tmp, 'ud/logs'), /DeepSeek|deepseek|exthost\.log$/i)) {
         parts.push(`--- ${path.relative(vscode.tmp, f)} (last 30 lines) ---\n${tail(fs.readFileSync(f, 'utf8'), 30)}`);
       }
       if (consoleLines.length) parts.push(`--- browser errors (last 10) ---\n${consoleLines.slice(-10).join('\n')}`);

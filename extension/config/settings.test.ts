@@ -9,12 +9,12 @@ test('readSettings maps every setting and applies defaults', () => {
   const s = readSettings(reader({
     backend: 'openai', endpoint: ' http://127.0.0.1:8000/v1 ', model: 'deepseek-chat', maxTokens: 512,
     temperature: 0.2, editFormat: 'udiff', threads: 8, device: 'cuda', 'completion.enabled': false,
-    'completion.debounceMs': 120,
+    'completion.debounceMs': 120, constrainedEdits: false,
   }), { apiKey: 'sk-1' });
   assert.deepEqual(s, {
     backend: 'openai', modelDir: '', endpoint: 'http://127.0.0.1:8000/v1', model: 'deepseek-chat',
-    apiKey: 'sk-1', maxTokens: 512, temperature: 0.2, editFormat: 'udiff', threads: 8, device: 'cuda',
-    completion: { enabled: false, debounceMs: 120 },
+    apiKey: 'sk-1', maxTokens: 512, temperature: 0.2, editFormat: 'udiff', constrainedEdits: false, threads: 8,
+    device: 'cuda', completion: { enabled: false, debounceMs: 120 },
   });
 });
 
@@ -29,6 +29,7 @@ test('readSettings rejects invalid values instead of passing them on', () => {
   assert.equal(s.temperature, undefined);
   assert.equal(s.completion?.debounceMs, 0, '0 = adaptive');
   assert.equal(s.completion?.enabled, true);
+  assert.equal(s.constrainedEdits, true, 'constrained edits are on unless turned off');
 });
 
 test('cleared text settings are sent as empty strings so the merging server drops its old value', () => {

@@ -65,6 +65,7 @@ export function readSettings(get: SettingsReader, opts: ReadSettingsOptions = {}
     maxTokens: positiveNumber(get('maxTokens')),
     temperature: typeof temperature === 'number' && temperature >= 0 ? temperature : undefined,
     editFormat: oneOf(get('editFormat'), EDIT_FORMATS) ?? 'auto',
+    constrainedEdits: get('constrainedEdits') !== false,
     threads: typeof threads === 'number' && Number.isInteger(threads) && threads > 0 ? threads : 0,
     device: oneOf(get('device'), DEVICES) ?? 'cpu',
     completion: {

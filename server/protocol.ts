@@ -29,6 +29,12 @@ export interface DeepSeekSettings {
   /** Sampling temperature for chat/edits (completions are always greedy). */
   temperature?: number;
   editFormat?: EditFormatSetting;
+  /**
+   * local: decode edit answers under a grammar, so every answer is a SEARCH/REPLACE block quoting a unique run of
+   * the file (inside the selection for editSelection) and always applies. Used when the edit format is 'auto' or
+   * 'search-replace'; ignored by the openai backend. Default true.
+   */
+  constrainedEdits?: boolean;
   /** local: compute threads. */
   threads?: number;
   /** local: compute device. */

@@ -1,5 +1,7 @@
 // What the LSP server and the HTTP server need from a model: FIM and chat streams, both cancellable.
+import type { TokenConstraint } from '../engine/api';
 import type { BackendKind, ChatTurn } from '../protocol';
+import type { Tokenizer } from '../tokenizer/api';
 
 /** Lower runs first: inline completions before chat before edits. */
 export const Priority = { completion: 0, chat: 1, edit: 2 } as const;
@@ -17,7 +19,14 @@ export interface GenerateOptions {
   /** Called with each new piece of text and the text so far; returning false stops generation ('stop'). */
   onText?: (delta: string, text: string) => boolean | void;
   priority?: PriorityName;
+  /**
+   * Makes the grammar the answer must follow (constrained decoding), with the model's tokenizer; called once per
+   * request. Only the local backend can constrain decoding: remote backends ignore it.
+   */
+  constraint?: ConstraintFactory;
 }
+
+export type ConstraintFactory = (tokenizer: Tokenizer, maxTokens: number) => TokenConstraint;
 
 /** Text before and after the cursor; without `suffix` it is a plain left-to-right completion of `prefix`. */
 export interface FimInput {

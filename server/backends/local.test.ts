@@ -81,3 +81,29 @@ test('stop strings end the text before them', async () => {
   assert.equal(stopped.text, free.text.slice(0, free.text.indexOf(cut)));
   assert.equal(stopped.stopReason, 'stop');
 });
+
+test('a constraint factory gets the tokenizer and budget; the engine samples only what it allows and stops when done', async () => {
+  const seen: { budget?: number; vocab?: number } = {};
+  const allowedId = 87; // one ordinary vocabulary token
+  const r = await backend.chat([{ role: 'user', content: 'hi' }], {
+    maxTokens: 50,
+    temperature: 1,
+    constraint: (tokenizer, maxTokens) => {
+      seen.budget = maxTokens;
+      seen.vocab = tokenizer.vocabSize;
+      let left = 3;
+      return {
+        mask(logits) { const keep = logits[allowedId]; logits.fill(-Infinity); logits[allowedId] = keep; },
+        advance(id) { assert.equal(id, allowedId); left--; },
+        get done() { return left === 0; },
+      };
+    },
+  });
+  assert.equal(seen.budget, 50);
+  assert.ok(seen.vocab! > 100_000);
+  assert.equal(r.completionTokens, 3);
+  assert.equal(r.stopReason, 'eos');
+  const piece = r.text.slice(0, r.text.length / 3);
+  assert.ok(piece.length > 0);
+  assert.equal(r.text, piece.repeat(3));
+});

@@ -1,5 +1,5 @@
 // The local engine as a backend: one engine per model folder, requests served by priority, one at a time.
-import type { Engine, GenerateResult, LoadOptions } from '../engine/api';
+import type { Engine, GenerateResult, LoadOptions, TokenConstraint } from '../engine/api';
 import { loadEngine } from '../engine/index';
 import type { ChatTurn } from '../protocol';
 import { renderFimPrompt } from '../prompt/fim';
@@ -72,6 +72,12 @@ export class LocalBackend implements Backend {
     const stream = new TextStream(opts.stop, opts.onText);
     const decoder = this.tokenizer.createStreamDecoder({ skipSpecial: true });
     const generated: number[] = [];
+    let constraint: TokenConstraint | undefined;
+    try {
+      constraint = opts.constraint?.(this.tokenizer, opts.maxTokens);
+    } catch (err) {
+      throw new BackendError(`cannot constrain the answer: ${err instanceof Error ? err.message : String(err)}`);
+    }
     let reusedTokens: number | undefined;
     let decodeMs = 0;
     let stopReason: BackendResult['stopReason'] = 'length';
@@ -86,11 +92,13 @@ export class LocalBackend implements Backend {
             temperature: opts.temperature,
             topP: opts.topP,
             signal: opts.signal,
+            constraint,
             onToken: (id) => {
               firstTokenMs ??= performance.now() - t0;
               generated.push(id);
               if (!stream.push(decoder.push(id))) return false;
-              if (generated.length < opts.maxTokens && this.scheduler.hasWaitingAbove(priority)) {
+              // a complete constrained answer ends here rather than yielding and queueing again
+              if (generated.length < opts.maxTokens && !constraint?.done && this.scheduler.hasWaitingAbove(priority)) {
                 yielded = true;
                 return false;
               }

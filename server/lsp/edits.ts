@@ -8,9 +8,10 @@ import {
 } from 'vscode-languageserver';
 import type { Diagnostic, Range } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { BackendResult } from '../backends/api';
+import type { Backend, BackendResult, ConstraintFactory } from '../backends/api';
 import { applyModelAnswer, chooseFormat, editPrompt } from '../edit/index';
-import type { ConcreteFormat, FileChange, SourceFile } from '../edit/index';
+import type { ConcreteFormat, EditFormat, FileChange, SourceFile } from '../edit/index';
+import { ConstraintError, FileSpans, searchReplaceConstraint, type LineRegion } from '../edit/constrained/index';
 import { Commands, EditCommandArgs, EditCommandResult, ErrorCodes, ExplainResult } from '../protocol';
 import { buildChatMessages, explainMessages } from '../prompt/chat';
 import type { BackendHost } from './backend-host';
@@ -98,7 +99,7 @@ export class EditCommandsFeature {
   }
 
   /** Runs a chat generation with progress and cancellation; returns the answer. */
-  private async generate(kind: 'edit' | 'explain', messages: ReturnType<typeof buildChatMessages>, args: EditCommandArgs, token: CancellationToken, progress: WorkDone, title: string): Promise<BackendResult> {
+  private async generate(kind: 'edit' | 'explain', messages: ReturnType<typeof buildChatMessages>, args: EditCommandArgs, token: CancellationToken, progress: WorkDone, title: string, constraint?: ConstraintFactory): Promise<BackendResult> {
     const backend = this.host.require();
     const s = this.host.settings;
     const ctl = new AbortController();
@@ -112,6 +113,7 @@ export class EditCommandsFeature {
         temperature: args.temperature ?? s.temperature,
         signal: ctl.signal,
         priority: 'edit',
+        constraint,
         onText: (delta, text) => progress.report(delta, `${text.length} characters`),
       });
     } catch (err) {
@@ -145,7 +147,6 @@ export class EditCommandsFeature {
     const text = doc.getText();
     const target: SourceFile = { path: rel.split(path.sep).join('/'), text };
     const setting = args.format ?? this.host.settings.editFormat;
-    const format: ConcreteFormat = setting === 'auto' ? chooseFormat(text) : setting;
 
     let instruction = args.instruction ?? '';
     let range = args.range;
@@ -154,8 +155,12 @@ export class EditCommandsFeature {
       range ??= diagnosticsSpan(args.diagnostics!);
     }
     const selection = command === Commands.editFile || !range ? undefined : rangeLines(range);
-    const prompt = editPrompt(format, target, instruction, selection);
-    const result = await this.generate('edit', buildChatMessages([{ role: 'user', content: prompt }]), args, token, progress, 'Editing');
+    // fix without a range may touch lines beyond the diagnostics (an import); an explicit range bounds the edit
+    const region = command === Commands.editSelection || (command === Commands.fixDiagnostics && args.range) ? selection : undefined;
+    const constraint = constrainedEdit(this.host.require(), this.host.settings.constrainedEdits, setting, target, region);
+    const format: ConcreteFormat = constraint ? 'search-replace' : setting === 'auto' ? chooseFormat(text) : setting;
+    const prompt = editPrompt(format, target, instruction, selection) + (constraint ? constrainedNote(region) : '');
+    const result = await this.generate('edit', buildChatMessages([{ role: 'user', content: prompt }]), args, token, progress, 'Editing', constraint);
 
     // other open documents of the same root are known by their editor text, so edits to them are versioned too
     const openFiles = new Map<string, TextDocument>();
@@ -180,6 +185,35 @@ export class EditCommandsFeature {
     });
     return { uri: doc.uri, version: args.version, edit, format: applied.format, answer: result.text };
   }
+}
+
+/** Tells the model what the grammar will hold it to (no path line, no fence; SEARCH inside the region). */
+export function constrainedNote(region?: LineRegion): string {
+  const where = region ? ` Quote only lines ${region.startLine}-${region.endLine} in SEARCH parts.` : '';
+  return `\n\nWrite only the SEARCH/REPLACE blocks: no file path line, no code fence, nothing after the last block.${where}`;
+}
+
+/** Blocks one constrained answer may hold. */
+export const CONSTRAINED_MAX_BLOCKS = 4;
+
+/**
+ * The grammar of a SEARCH/REPLACE answer that can only quote unique runs of `target` (inside `region`), when the
+ * backend can decode under one and the settings ask for it; undefined otherwise (also when nothing in the region
+ * can be quoted uniquely: the request then runs unconstrained).
+ */
+export function constrainedEdit(backend: Backend, enabled: boolean, format: EditFormat, target: SourceFile, region?: LineRegion): ConstraintFactory | undefined {
+  if (!enabled || backend.kind !== 'local' || (format !== 'auto' && format !== 'search-replace')) return undefined;
+  let spans: FileSpans;
+  try {
+    spans = new FileSpans(target.text, target.path, region);
+  } catch (err) {
+    if (err instanceof ConstraintError) return undefined;
+    throw err;
+  }
+  const quotable = spans.last - spans.first + 1;
+  // room for a rewrite a few times longer than what it replaces
+  const maxReplaceLines = Math.min(2000, Math.max(40, 4 * quotable));
+  return (tokenizer, maxTokens) => searchReplaceConstraint(tokenizer, spans, { maxTokens, maxBlocks: CONSTRAINED_MAX_BLOCKS, maxReplaceLines });
 }
 
 /** File changes as a WorkspaceEdit; `identify` gives each absolute path its URI and version (null: not open). */

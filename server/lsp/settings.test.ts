@@ -29,3 +29,10 @@ test('backendKey changes only with what needs a reload', () => {
   assert.notEqual(backendKey(a), backendKey(mergeSettings(a, { threads: 4 })));
   assert.notEqual(backendKey(a), backendKey(mergeSettings(a, { backend: 'openai' })));
 });
+
+test('constrainedEdits: on by default, must be a boolean', () => {
+  assert.equal(DEFAULT_SETTINGS.constrainedEdits, true);
+  assert.equal(mergeSettings(DEFAULT_SETTINGS, validateSettings({ constrainedEdits: false })).constrainedEdits, false);
+  assert.equal(mergeSettings(DEFAULT_SETTINGS, validateSettings({ constrainedEdits: null })).constrainedEdits, true);
+  assert.throws(() => validateSettings({ constrainedEdits: 'yes' }), /setting 'constrainedEdits' must be a boolean/);
+});

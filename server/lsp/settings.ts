@@ -10,6 +10,8 @@ export interface ResolvedSettings {
   maxTokens: number;
   temperature: number;
   editFormat: 'auto' | 'search-replace' | 'udiff' | 'whole';
+  /** local backend: grammar-constrained SEARCH/REPLACE edit answers. */
+  constrainedEdits: boolean;
   threads?: number;
   device: 'cpu' | 'cuda';
   completion: { enabled: boolean; debounceMs: number; maxTokens: number; contextTokens: number };
@@ -20,6 +22,7 @@ export const DEFAULT_SETTINGS: ResolvedSettings = {
   maxTokens: 2048,
   temperature: 0,
   editFormat: 'auto',
+  constrainedEdits: true,
   device: 'cpu',
   completion: { enabled: true, debounceMs: 150, maxTokens: 64, contextTokens: 1536 },
 };
@@ -41,6 +44,7 @@ export function validateSettings(input: unknown): DeepSeekSettings {
   for (const f of ['modelDir', 'endpoint', 'model', 'apiKey']) str(f);
   for (const f of ['maxTokens', 'temperature', 'threads']) num(s, f);
   check(s.editFormat === undefined || ['auto', 'search-replace', 'udiff', 'whole'].includes(s.editFormat as string), 'editFormat', "'auto', 'search-replace', 'udiff' or 'whole'");
+  check(s.constrainedEdits === undefined || s.constrainedEdits === null || typeof s.constrainedEdits === 'boolean', 'constrainedEdits', 'a boolean');
   check(s.device === undefined || s.device === 'cpu' || s.device === 'cuda', 'device', "'cpu' or 'cuda'");
   if (s.completion !== undefined && s.completion !== null) {
     check(typeof s.completion === 'object', 'completion', 'an object');

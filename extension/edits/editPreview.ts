@@ -56,10 +56,15 @@ export class EditPreview implements vscode.TextDocumentContentProvider, vscode.D
     await vscode.commands.executeCommand('setContext', PENDING_CONTEXT, true);
     const name = path.basename(document.uri.fsPath || document.uri.path);
     await vscode.commands.executeCommand('vscode.diff', document.uri, proposedUri, `${name} ↔ DeepSeek: ${label}`, { preview: true });
-    void vscode.window.showInformationMessage(`DeepSeek proposes an edit to ${name}.`, 'Accept', 'Reject').then((choice) => {
-      if (this.pending?.proposedUri !== proposedUri) return;
-      if (choice === 'Accept') void this.accept();
-      else if (choice === 'Reject') void this.reject();
+    // A progress notification (not a message with buttons) so that it closes by itself however the proposal
+    // ends: Accept/Reject in the diff's title bar, the commands, or a newer proposal. Its Cancel rejects.
+    void vscode.window.withProgress({
+      location: vscode.ProgressLocation.Notification,
+      title: `DeepSeek proposes an edit to ${name}: Accept (✓) or Reject in the diff's title bar.`,
+      cancellable: true,
+    }, (_progress, token) => {
+      token.onCancellationRequested(() => { if (this.pending?.proposedUri === proposedUri) void this.reject(); });
+      return outcome;
     });
     return { uri: document.uri.toString(), version, proposedUri: proposedUri.toString(), proposedText, outcome };
   }

@@ -10,7 +10,11 @@ export type WeightDType =
   | 'f32'
   | 'bf16'
   | 'f16'
-  | 'f8_e4m3'; // + DeepSeek-V3 block scales: one f32 per 128×128 block (weight ≈ fp8 × scale)
+  | 'f8_e4m3' // + DeepSeek-V3 block scales: one f32 per 128×128 block (weight ≈ fp8 × scale)
+  // Block-quantized (made at load time; cols divisible by 32), one f32 scale per 32 weights of a row,
+  // scales [rows, cols/32], weight ≈ code × scale:
+  | 'q8_0' // data: int8 codes [rows, cols]
+  | 'q4_0'; // data: [rows, cols/2]; per block of 32 columns 16 bytes, byte j = (q[j]+8) | (q[j+16]+8) << 4, q ∈ [-8, 7]
 
 export interface Weight {
   dtype: WeightDType;
@@ -18,7 +22,7 @@ export interface Weight {
   cols: number; // K (in features)
   /** Raw bytes, rows*cols*bytesPerElement long; may be a view into a memory-mapped file (any alignment). */
   data: Uint8Array;
-  /** f8_e4m3 only: [ceil(rows/128), ceil(cols/128)] row-major block scales (`weight_scale_inv`). */
+  /** f8_e4m3: [ceil(rows/128), ceil(cols/128)] row-major block scales (`weight_scale_inv`); q8_0/q4_0: [rows, cols/32]. */
   scales?: Float32Array;
 }
 
@@ -47,6 +51,16 @@ export interface Kernels {
 
   /** out[m, n] = Σ_k x[m, k] · W[n, k]   (x: [m, w.cols], out: [m, w.rows]) */
   matmul(out: Float32Array, x: Float32Array, m: number, w: Weight): void;
+  /**
+   * One token through several SwiGLU experts in one call (only their weights are read):
+   * out[hidden] = Σ_j coef[j] · downs[j](silu(gates[j]·x) ⊙ ups[j]·x), x: [hidden].
+   */
+  moeExperts(out: Float32Array, x: Float32Array, gates: Weight[], ups: Weight[], downs: Weight[], coef: Float32Array): void;
+  /**
+   * Optional fast quantizer: an f32/bf16/f16 weight (cols divisible by 32) → q8_0 / q4_0 codes into `data`
+   * and scales into `scales` ([rows, cols/32]); the same bytes as server/engine/quantize.ts computes.
+   */
+  quantize?(w: Weight, dtype: 'q8_0' | 'q4_0', data: Uint8Array, scales: Float32Array): void;
   /** out[r] = x[r] / sqrt(mean(x[r]²) + eps) * weight; rows of length weight.length. out may alias x. */
   rmsnorm(out: Float32Array, x: Float32Array, weight: Float32Array, rows: number, eps: number): void;
   /** In-place row softmax over `cols` columns of `rows` rows. */

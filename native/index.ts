@@ -1,7 +1,9 @@
 // Loads the compiled N-API addon (native/build/Release or, when bundled, dist/native/) and
 // exposes it as the engine's `Kernels`, plus zero-copy file mapping.
 import { constants as bufferConstants } from 'node:buffer';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { AttentionShape, Kernels, Weight } from './api';
 
@@ -12,6 +14,10 @@ interface Addon {
   setThreads(n: number): void;
   getThreads(): number;
   matmul(out: Float32Array, x: Float32Array, m: number, w: Weight): void;
+  moeExperts(out: Float32Array, x: Float32Array, gates: Weight[], ups: Weight[], downs: Weight[], coef: Float32Array): void;
+  readBandwidth(bufferBytes: number, threads: number, reps: number): number;
+  quantize(w: Weight, dtype: 'q8_0' | 'q4_0', data: Uint8Array, scales: Float32Array): void;
+  copyToHugePages(src: Uint8Array): Uint8Array;
   rmsnorm(out: Float32Array, x: Float32Array, weight: Float32Array, rows: number, eps: number): void;
   softmax(x: Float32Array, rows: number, cols: number): void;
   rope(x: Float32Array, tokens: number, nHeads: number, tokenStride: number, headStride: number,
@@ -41,8 +47,29 @@ function load(): Addon {
   }
   // A computed path, so esbuild leaves the require to run time.
   const req = require;
-  addon = req(file) as Addon;
+  addon = req(privateCopy(file)) as Addon;
   return addon;
+}
+
+/**
+ * A content-addressed copy of the addon in the temp folder, written atomically: rebuilding or re-copying
+ * the addon in place (node-gyp, the bundler) would otherwise change the mapped library under a running
+ * process and crash it with SIGBUS. Falls back to the original when the copy cannot be made.
+ */
+function privateCopy(file: string): string {
+  try {
+    const bytes = fs.readFileSync(file);
+    const hash = createHash('sha256').update(bytes).digest('hex').slice(0, 16);
+    const copy = path.join(os.tmpdir(), `deepseek-native-${hash}.node`);
+    if (!fs.existsSync(copy)) {
+      const tmp = `${copy}.${process.pid}.tmp`;
+      fs.writeFileSync(tmp, bytes, { mode: 0o755 });
+      fs.renameSync(tmp, copy);
+    }
+    return copy;
+  } catch {
+    return file;
+  }
 }
 
 /** ISAs this CPU can run ("scalar", "avx2", "avx512"); DEEPSEEK_NATIVE_ISA may force any of them. */
@@ -56,6 +83,8 @@ export const kernels: Kernels = {
   setThreads: (n) => load().setThreads(n),
   getThreads: () => load().getThreads(),
   matmul: (out, x, m, w) => load().matmul(out, x, m, w),
+  moeExperts: (out, x, gates, ups, downs, coef) => load().moeExperts(out, x, gates, ups, downs, coef),
+  quantize: (w, dtype, data, scales) => load().quantize(w, dtype, data, scales),
   rmsnorm: (out, x, weight, rows, eps) => load().rmsnorm(out, x, weight, rows, eps),
   softmax: (x, rows, cols) => load().softmax(x, rows, cols),
   rope: (x, tokens, nHeads, tokenStride, headStride, offset, ropeDim, cos, sin) =>
@@ -64,6 +93,16 @@ export const kernels: Kernels = {
   axpy: (y, x, alpha, n) => load().axpy(y, x, alpha, n),
   attention: (out, q, k, v, shape) => load().attention(out, q, k, v, shape),
 };
+
+/** A copy of `src` in memory advised for transparent huge pages (weights then stream at full bandwidth). */
+export function copyToHugePages(src: Uint8Array): Uint8Array {
+  return load().copyToHugePages(src);
+}
+
+/** Memory read bandwidth in bytes/s: the fastest of `reps` streaming sums over `bufferBytes` on `threads` threads. */
+export function readBandwidth(bufferBytes: number, threads: number, reps: number): number {
+  return load().readBandwidth(bufferBytes, threads, reps);
+}
 
 /**
  * The whole file, memory-mapped read-only: zero-copy, unmapped when the array is garbage-collected.

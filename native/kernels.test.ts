@@ -9,7 +9,7 @@ import path from 'node:path';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import type { AttentionShape, Kernels, Weight, WeightDType } from './api';
-import { kernels, mapFile, mapFileRange, supportedIsas } from './index';
+import { copyToHugePages, kernels, mapFile, mapFileRange, readBandwidth, supportedIsas } from './index';
 import { bf16ToFloat, decodeWeight, f16ToFloat, fp8E4M3ToFloat, referenceKernels as ref } from './reference';
 
 const forcedIsa = process.env.DEEPSEEK_NATIVE_ISA;
@@ -47,6 +47,11 @@ function randWeight(dtype: WeightDType, rows: number, cols: number, seed: number
       const scales = Float32Array.from({ length: Math.ceil(rows / 128) * Math.ceil(cols / 128) }, () => 0.5 + Math.abs(r()));
       return { dtype, rows, cols, data, scales };
     }
+    case 'q8_0': case 'q4_0': { // random codes (every byte value) and positive scales
+      const data = Uint8Array.from({ length: dtype === 'q8_0' ? n : n / 2 }, () => bits() & 0xff);
+      const scales = Float32Array.from({ length: (rows * cols) / 32 }, () => 0.01 + Math.abs(r()) / 64);
+      return { dtype, rows, cols, data, scales };
+    }
   }
 }
 
@@ -78,12 +83,14 @@ function withThreads(k: Kernels, n: number, fn: () => void): void {
   try { fn(); } finally { k.setThreads(before); }
 }
 
-const DTYPES: WeightDType[] = ['f32', 'bf16', 'f16', 'f8_e4m3'];
+const DTYPES: WeightDType[] = ['f32', 'bf16', 'f16', 'f8_e4m3', 'q8_0', 'q4_0'];
 // (m, N, K): not multiples of the vector width or of 128; the larger ones are split across threads.
 const MATMUL_SHAPES: Array<[number, number, number]> = [[1, 130, 200], [3, 130, 200], [17, 130, 200], [1, 5, 7], [2, 257, 300], [1, 1030, 1100], [9, 300, 520], [70, 9, 2100]];
+// Block-quantized weights need K divisible by 32 (K = 2080 spans a cache-blocking boundary at 1024).
+const QUANT_SHAPES: Array<[number, number, number]> = [[1, 130, 224], [3, 130, 224], [17, 130, 224], [1, 5, 32], [2, 257, 320], [1, 1030, 1088], [9, 300, 512], [70, 9, 2080]];
 
 // Reference results are computed once and checked with 1 and 2 threads.
-const matmulCases = DTYPES.flatMap((dtype, d) => MATMUL_SHAPES.map(([m, N, K], s) => {
+const matmulCases = DTYPES.flatMap((dtype, d) => (dtype.startsWith('q') ? QUANT_SHAPES : MATMUL_SHAPES).map(([m, N, K], s) => {
   const w = randWeight(dtype, N, K, 100 * d + s), x = randArray(m * K, 1000 + 100 * d + s);
   const want = new Float32Array(m * N);
   ref.matmul(want, x, m, w);
@@ -102,13 +109,57 @@ for (const threads of [1, 2]) {
   });
 }
 
+for (const threads of [1, 2]) {
+  test(`moeExperts (fused SwiGLU experts) matches the reference, mixed dtypes (${threads} thread(s))`, () => {
+    const H = 96, sizes = [64, 40, 128];
+    const dts: WeightDType[] = ['q8_0', 'bf16', 'q4_0'];
+    const gates = sizes.map((I, j) => randWeight(dts[j], I, H, 500 + j));
+    const ups = sizes.map((I, j) => randWeight(dts[j], I, H, 600 + j));
+    const downs = sizes.map((I, j) => randWeight(dts[j] === 'bf16' ? 'bf16' : 'q8_0', H, I, 700 + j));
+    const x = randArray(H, 800), coef = Float32Array.from([0.5, -1.25, 2]);
+    const want = new Float32Array(H);
+    ref.moeExperts(want, x, gates, ups, downs, coef);
+    const got = new Float32Array(H).fill(NaN);
+    withThreads(kernels, threads, () => kernels.moeExperts(got, x, gates, ups, downs, coef));
+    const scale = want.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+    assertClose(got, want, scale, 'moeExperts', 1e-4);
+    assert.throws(() => kernels.moeExperts(got, x, gates, ups.slice(1), downs, coef), /same length/);
+    assert.throws(() => kernels.moeExperts(got, x, [gates[0]], [ups[1]], [downs[0]], coef), /mismatched/);
+  });
+}
+
+test('block-quantized weights: K must be divisible by 32 and scales must match', () => {
+  const w = randWeight('q8_0', 4, 64, 1);
+  const out = new Float32Array(4), x = randArray(64, 2);
+  assert.throws(() => kernels.matmul(out, x, 1, { ...w, cols: 48, data: w.data.subarray(0, 4 * 48) }), /divisible by 32/);
+  assert.throws(() => kernels.matmul(out, x, 1, { ...w, scales: w.scales!.subarray(1) }), /one per 32 weights/);
+  assert.throws(() => kernels.matmul(out, x, 1, { ...w, scales: undefined }), /needs w\.scales/);
+});
+
+test('copyToHugePages returns an independent copy of the bytes', () => {
+  const src = Uint8Array.from({ length: (3 << 20) + 5 }, (_, i) => (i * 31) & 0xff);
+  const copy = copyToHugePages(src);
+  assert.equal(copy.length, src.length);
+  assert.ok(Buffer.from(copy.buffer, copy.byteOffset, copy.length).equals(Buffer.from(src.buffer)));
+  src[0] ^= 1;
+  assert.notEqual(copy[0], src[0]);
+  assert.equal(copyToHugePages(new Uint8Array(0)).length, 0);
+});
+
+test('readBandwidth measures a positive rate (value printed, not asserted)', () => {
+  const bw = readBandwidth(64 << 20, 2, 2);
+  assert.ok(Number.isFinite(bw) && bw > 0);
+  console.log(`read bandwidth ≈ ${(bw / 1e9).toFixed(1)} GB/s (64 MiB, 2 threads)`);
+});
+
 test('matmul reads weights at any byte alignment (views into a mapped file)', () => {
   for (const dtype of DTYPES) {
-    const w = randWeight(dtype, 33, 150, 7);
+    const K = dtype.startsWith('q') ? 160 : 150;
+    const w = randWeight(dtype, 33, K, 7);
     const shifted = new Uint8Array(w.data.length + 3);
     shifted.set(w.data, 3);
     const moved: Weight = { ...w, data: shifted.subarray(3) };
-    const x = randArray(2 * 150, 8);
+    const x = randArray(2 * K, 8);
     const a = new Float32Array(2 * 33), b = new Float32Array(2 * 33);
     kernels.matmul(a, x, 2, w);
     kernels.matmul(b, x, 2, moved);

@@ -30,7 +30,16 @@ export function fp8E4M3ToFloat(byte: number): number {
   return sign * (1 + man / 8) * 2 ** (exp - 7);
 }
 
-export const BYTES_PER_ELEMENT: Record<WeightDType, number> = { f32: 4, bf16: 2, f16: 2, f8_e4m3: 1 };
+export const BYTES_PER_ELEMENT: Record<WeightDType, number> = { f32: 4, bf16: 2, f16: 2, f8_e4m3: 1, q8_0: 1, q4_0: 0.5 };
+
+/** Element (n, k) of a q8_0 / q4_0 weight: code × its block's scale. */
+function blockQuantElement(w: Weight, n: number, k: number): number {
+  const d = w.scales![n * (w.cols / 32) + Math.floor(k / 32)];
+  if (w.dtype === 'q8_0') return ((w.data[n * w.cols + k] << 24) >> 24) * d;
+  const j = k % 32;
+  const byte = w.data[(n * w.cols + k - j) / 2 + (j % 16)];
+  return ((j < 16 ? byte & 15 : byte >> 4) - 8) * d;
+}
 
 /** Every element of a weight as a number, row-major (fp8 includes its 128×128 block scale). */
 export function decodeWeight(w: Weight): Float64Array {
@@ -49,6 +58,7 @@ export function decodeWeight(w: Weight): Float64Array {
           out[i] = fp8E4M3ToFloat(w.data[i]) * w.scales[Math.floor(n / 128) * scaleCols + Math.floor(k / 128)];
           break;
         }
+        case 'q8_0': case 'q4_0': out[i] = blockQuantElement(w, n, k); break;
       }
     }
   }
@@ -134,12 +144,29 @@ function attention(out: Float32Array, q: Float32Array, k: Float32Array, v: Float
   }
 }
 
+function moeExperts(out: Float32Array, x: Float32Array, gates: Weight[], ups: Weight[], downs: Weight[], coef: Float32Array): void {
+  const H = downs[0].rows;
+  const acc = new Float64Array(H);
+  gates.forEach((g, j) => {
+    const gate = new Float32Array(g.rows);
+    const up = new Float32Array(g.rows);
+    matmul(gate, x, 1, g);
+    matmul(up, x, 1, ups[j]);
+    siluMul(gate, gate, up, g.rows);
+    const y = new Float32Array(H);
+    matmul(y, gate, 1, downs[j]);
+    for (let n = 0; n < H; n++) acc[n] += coef[j] * y[n];
+  });
+  for (let n = 0; n < H; n++) out[n] = acc[n];
+}
+
 /** The reference implementation of the kernel contract (single-threaded). */
 export const referenceKernels: Kernels = {
   backend: 'typescript-reference',
   setThreads: () => {},
   getThreads: () => 1,
   matmul,
+  moeExperts,
   rmsnorm,
   softmax,
   rope,

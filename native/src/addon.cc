@@ -1,8 +1,13 @@
 // N-API surface of the addon: argument validation (TypeError with a clear message instead of
 // a crash) and splitting each kernel call over the thread pool.
 #include <napi.h>
+#include <sys/mman.h>
 
+#include <atomic>
+#include <chrono>
 #include <cmath>
+#include <cstdlib>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -59,43 +64,57 @@ constexpr int64_t kParallelWork = 1 << 20;
 
 int threadsFor(int64_t work) { return work < kParallelWork ? 1 : threadCount(); }
 
+// Reads a JS Weight into MatmulArgs (w, dtype, N, K, scales); errors say "<where>: <name>...".
+MatmulArgs weightArg(Napi::Env env, const Napi::Value& v, const std::string& where, const std::string& name) {
+  const std::string fn = where + ": " + name;
+  if (!v.IsObject()) typeError(env, fn + " must be a Weight object");
+  Napi::Object w = v.As<Napi::Object>();
+  const Napi::Value dt = w.Get("dtype");
+  const std::string dtype = dt.IsString() ? dt.As<Napi::String>().Utf8Value() : "";
+  MatmulArgs a{};
+  int64_t num = 1, den = 1;  // bytes per element = num / den
+  if (dtype == "f32") { a.dtype = kF32; num = 4; }
+  else if (dtype == "bf16") { a.dtype = kBF16; num = 2; }
+  else if (dtype == "f16") { a.dtype = kF16; num = 2; }
+  else if (dtype == "f8_e4m3") { a.dtype = kF8E4M3; }
+  else if (dtype == "q8_0") { a.dtype = kQ8; }
+  else if (dtype == "q4_0") { a.dtype = kQ4; den = 2; }
+  else typeError(env, fn + ".dtype must be one of f32, bf16, f16, f8_e4m3, q8_0, q4_0 (got " + w.Get("dtype").ToString().Utf8Value() + ")");
+  a.N = intArg(w.Get("rows"), fn + ".rows", 1);
+  a.K = intArg(w.Get("cols"), fn + ".cols", 1);
+  const bool blockQuant = a.dtype == kQ8 || a.dtype == kQ4;
+  if (blockQuant && a.K % 32)
+    typeError(env, fn + ": a " + dtype + " weight needs cols divisible by 32 (got " + std::to_string(a.K) + ")");
+  const Napi::Value data = w.Get("data");
+  if (!data.IsTypedArray() || data.As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array)
+    typeError(env, fn + ".data must be a Uint8Array");
+  auto bytesArr = data.As<Napi::Uint8Array>();
+  const int64_t wantBytes = a.N * a.K * num / den;
+  if ((int64_t)bytesArr.ByteLength() != wantBytes)
+    typeError(env, fn + ".data has " + std::to_string(bytesArr.ByteLength()) + " bytes but a " + dtype + " [" +
+                       std::to_string(a.N) + ", " + std::to_string(a.K) + "] weight needs " + std::to_string(wantBytes));
+  a.w = bytesArr.Data();
+  if (a.dtype == kF8E4M3 || blockQuant) {
+    const Napi::Value sv = w.Get("scales");
+    if (sv.IsUndefined()) typeError(env, where + ": " + dtype + " weight needs " + name + ".scales");
+    const F32 s = f32Arg(sv, fn + ".scales");
+    a.scaleCols = blockQuant ? a.K / 32 : (a.K + 127) / 128;
+    const int64_t need = blockQuant ? a.N * a.scaleCols : (a.N + 127) / 128 * a.scaleCols;
+    if (s.n != need)
+      typeError(env, fn + ".scales has " + std::to_string(s.n) + " elements, [" + std::to_string(a.N) + ", " +
+                         std::to_string(a.K) + "] needs " + std::to_string(need) +
+                         (blockQuant ? " (one per 32 weights of a row)" : " (one per 128x128 block)"));
+    a.scales = s.p;
+  }
+  return a;
+}
+
 Napi::Value Matmul(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   needArgs(info, 4, "matmul");
   const F32 out = f32Arg(info[0], "matmul: out"), x = f32Arg(info[1], "matmul: x");
   const int64_t m = intArg(info[2], "matmul: m", 1);
-  if (!info[3].IsObject()) typeError(env, "matmul: w must be a Weight object");
-  Napi::Object w = info[3].As<Napi::Object>();
-  const Napi::Value dt = w.Get("dtype");
-  const std::string dtype = dt.IsString() ? dt.As<Napi::String>().Utf8Value() : "";
-  MatmulArgs a{};
-  int bytes;
-  if (dtype == "f32") { a.dtype = kF32; bytes = 4; }
-  else if (dtype == "bf16") { a.dtype = kBF16; bytes = 2; }
-  else if (dtype == "f16") { a.dtype = kF16; bytes = 2; }
-  else if (dtype == "f8_e4m3") { a.dtype = kF8E4M3; bytes = 1; }
-  else typeError(env, "matmul: w.dtype must be one of f32, bf16, f16, f8_e4m3 (got " + w.Get("dtype").ToString().Utf8Value() + ")");
-  a.N = intArg(w.Get("rows"), "matmul: w.rows", 1);
-  a.K = intArg(w.Get("cols"), "matmul: w.cols", 1);
-  const Napi::Value data = w.Get("data");
-  if (!data.IsTypedArray() || data.As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array)
-    typeError(env, "matmul: w.data must be a Uint8Array");
-  auto bytesArr = data.As<Napi::Uint8Array>();
-  if ((int64_t)bytesArr.ByteLength() != a.N * a.K * bytes)
-    typeError(env, "matmul: w.data has " + std::to_string(bytesArr.ByteLength()) + " bytes but a " + dtype + " [" +
-                       std::to_string(a.N) + ", " + std::to_string(a.K) + "] weight needs " + std::to_string(a.N * a.K * bytes));
-  a.w = bytesArr.Data();
-  if (a.dtype == kF8E4M3) {
-    const Napi::Value sv = w.Get("scales");
-    if (sv.IsUndefined()) typeError(env, "matmul: f8_e4m3 weight needs w.scales");
-    const F32 s = f32Arg(sv, "matmul: w.scales");
-    a.scaleCols = (a.K + 127) / 128;
-    const int64_t need = (a.N + 127) / 128 * a.scaleCols;
-    if (s.n != need)
-      typeError(env, "matmul: w.scales has " + std::to_string(s.n) + " elements, [" + std::to_string(a.N) + ", " +
-                         std::to_string(a.K) + "] needs " + std::to_string(need) + " (one per 128x128 block)");
-    a.scales = s.p;
-  }
+  MatmulArgs a = weightArg(env, info[3], "matmul", "w");
   needLen(env, x, m * a.K, "matmul: x");
   needLen(env, out, m * a.N, "matmul: out");
   if (overlaps(out, x)) typeError(env, "matmul: out must not overlap x");
@@ -105,6 +124,210 @@ Napi::Value Matmul(const Napi::CallbackInfo& info) {
   const IsaKernels& k = activeKernels();
   parallel(a.N, 16, threadsFor(m * a.N * a.K), [&](int, int64_t b, int64_t e) { k.matmul(a, b, e); });
   return env.Undefined();
+}
+
+// moeExperts(out, x, gates, ups, downs, coef): one token through several SwiGLU experts at once,
+// out[H] = Σ_j coef[j] · down_j(silu(gate_j·x) ⊙ up_j·x). Only the listed experts' weights are read,
+// and the whole layer costs two thread-pool hand-offs (gate/up rows of all experts, then down rows).
+Napi::Value MoeExperts(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  needArgs(info, 6, "moeExperts");
+  const F32 out = f32Arg(info[0], "moeExperts: out"), x = f32Arg(info[1], "moeExperts: x");
+  const F32 coef = f32Arg(info[5], "moeExperts: coef");
+  for (int i = 2; i <= 4; ++i)
+    if (!info[i].IsArray()) typeError(env, "moeExperts: gates, ups and downs must be arrays of Weight objects");
+  Napi::Array ga = info[2].As<Napi::Array>(), ua = info[3].As<Napi::Array>(), da = info[4].As<Napi::Array>();
+  const int64_t E = ga.Length();
+  if ((int64_t)ua.Length() != E || (int64_t)da.Length() != E || coef.n < E)
+    typeError(env, "moeExperts: gates, ups, downs and coef must have the same length");
+  if (E == 0) typeError(env, "moeExperts: needs at least one expert");
+  std::vector<MatmulArgs> g(E), u(E), d(E);
+  std::vector<int64_t> hOff(E + 1, 0);  // offsets of each expert's intermediate in the scratch
+  for (int64_t j = 0; j < E; ++j) {
+    const std::string at = "[" + std::to_string(j) + "]";
+    g[j] = weightArg(env, ga.Get((uint32_t)j), "moeExperts", "gates" + at);
+    u[j] = weightArg(env, ua.Get((uint32_t)j), "moeExperts", "ups" + at);
+    d[j] = weightArg(env, da.Get((uint32_t)j), "moeExperts", "downs" + at);
+    if (u[j].N != g[j].N || u[j].K != g[j].K || d[j].K != g[j].N || g[j].K != g[0].K || d[j].N != d[0].N)
+      typeError(env, "moeExperts: expert " + std::to_string(j) + " has mismatched gate/up/down shapes");
+    hOff[j + 1] = hOff[j] + g[j].N;
+  }
+  const int64_t K = g[0].K, H = d[0].N, inter = hOff[E];
+  needLen(env, x, K, "moeExperts: x");
+  needLen(env, out, H, "moeExperts: out");
+  if (overlaps(out, x)) typeError(env, "moeExperts: out must not overlap x");
+  std::vector<float> gate(inter), up(inter), parts((size_t)(E * H));
+  int64_t work = 0;
+  for (int64_t j = 0; j < E; ++j) {
+    g[j].x = u[j].x = x.p; g[j].m = u[j].m = d[j].m = 1;
+    g[j].out = gate.data() + hOff[j];
+    u[j].out = up.data() + hOff[j];
+    d[j].x = gate.data() + hOff[j];
+    d[j].out = parts.data() + j * H;
+    work += 3 * g[j].N * K;
+  }
+  const IsaKernels& k = activeKernels();
+  const int threads = threadsFor(work);
+  // Phase 1: rows [0, 2·inter) = every expert's gate rows then its up rows, split evenly over threads.
+  parallel(2 * inter, 16, threads, [&](int, int64_t b, int64_t e) {
+    for (int64_t j = 0; j < E; ++j) {
+      for (int half = 0; half < 2; ++half) {
+        const int64_t base = 2 * hOff[j] + half * g[j].N;
+        const int64_t lo = b > base ? b - base : 0, hi = (e < base + g[j].N ? e : base + g[j].N) - base;
+        if (lo < hi) k.matmul(half ? u[j] : g[j], lo, hi);
+      }
+    }
+  });
+  k.siluMul(gate.data(), gate.data(), up.data(), 0, inter);
+  // Phase 2: output rows split over threads; each thread sums its rows over the experts.
+  parallel(H, 16, threads, [&](int, int64_t b, int64_t e) {
+    for (int64_t j = 0; j < E; ++j) k.matmul(d[j], b, e);
+    for (int64_t n = b; n < e; ++n) {
+      float s = 0.f;
+      for (int64_t j = 0; j < E; ++j) s += coef.p[j] * parts[j * H + n];
+      out.p[n] = s;
+    }
+  });
+  return env.Undefined();
+}
+
+// Exact f16 → f32 (for quantizing f16 checkpoints).
+float halfToFloat(uint16_t h) {
+  const uint32_t sign = (uint32_t)(h & 0x8000) << 16, exp = (h >> 10) & 0x1f, man = h & 0x3ff;
+  float v;
+  if (exp == 0) v = std::ldexp((float)man, -24);
+  else if (exp == 31) v = man ? NAN : INFINITY;
+  else v = std::ldexp((float)(man | 0x400), (int)exp - 25);
+  return sign ? -v : v;
+}
+
+// Asks for transparent huge pages on the whole 2 MiB pages inside [p, p + n) (a hint; errors ignored).
+void adviseHugePages(void* p, size_t n) {
+#ifdef MADV_HUGEPAGE
+  const uintptr_t huge = 2u << 20, b = ((uintptr_t)p + huge - 1) & ~(huge - 1), e = ((uintptr_t)p + n) & ~(huge - 1);
+  if (e > b) madvise((void*)b, e - b, MADV_HUGEPAGE);
+#endif
+}
+
+// quantize(w, dtype, data, scales): bf16/f16/f32 weight → q8_0 / q4_0 codes and per-32 scales (see
+// api.ts), rows split over the pool. Arithmetic in double with round-half-up, exactly as the TypeScript
+// quantizer (server/engine/quantize.ts) does, so both produce identical bytes.
+Napi::Value Quantize(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  needArgs(info, 4, "quantize");
+  const MatmulArgs w = weightArg(env, info[0], "quantize", "w");
+  if (w.dtype != kF32 && w.dtype != kBF16 && w.dtype != kF16) typeError(env, "quantize: w must be f32, bf16 or f16");
+  if (w.K % 32) typeError(env, "quantize: w.cols must be divisible by 32 (got " + std::to_string(w.K) + ")");
+  const std::string dt = info[1].IsString() ? info[1].As<Napi::String>().Utf8Value() : "";
+  if (dt != "q8_0" && dt != "q4_0") typeError(env, "quantize: dtype must be q8_0 or q4_0");
+  const bool q8 = dt == "q8_0";
+  if (!info[2].IsTypedArray() || info[2].As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array)
+    typeError(env, "quantize: data must be a Uint8Array");
+  auto data = info[2].As<Napi::Uint8Array>();
+  const F32 scales = f32Arg(info[3], "quantize: scales");
+  const int64_t N = w.N, K = w.K, nb = K / 32;
+  if ((int64_t)data.ByteLength() != (q8 ? N * K : N * K / 2)) typeError(env, "quantize: data has the wrong length");
+  if (scales.n != N * nb) typeError(env, "quantize: scales has the wrong length");
+  uint8_t* out = data.Data();
+  adviseHugePages(out, (size_t)data.ByteLength());  // before the first write: decode then walks fewer TLB entries
+  parallel(N, 1, threadsFor(N * K), [&](int, int64_t r0, int64_t r1) {
+    std::vector<float> row((size_t)K);
+    int q[32];
+    for (int64_t r = r0; r < r1; ++r) {
+      const uint8_t* src = w.w + r * K * (w.dtype == kF32 ? 4 : 2);
+      for (int64_t c = 0; c < K; ++c) {
+        if (w.dtype == kF32) { std::memcpy(&row[c], src + c * 4, 4); }
+        else {
+          uint16_t h;
+          std::memcpy(&h, src + c * 2, 2);
+          if (w.dtype == kBF16) { const uint32_t u = (uint32_t)h << 16; std::memcpy(&row[c], &u, 4); }
+          else row[c] = halfToFloat(h);
+        }
+      }
+      for (int64_t b = 0; b < nb; ++b) {
+        const float* x = row.data() + b * 32;
+        float ext = 0;
+        for (int i = 0; i < 32; ++i) if (std::fabs(x[i]) > std::fabs(ext)) ext = x[i];
+        const double d = q8 ? std::fabs((double)ext) / 127 : (double)ext / -8;
+        const double inv = d != 0 ? 1 / d : 0;
+        scales.p[r * nb + b] = (float)d;
+        for (int i = 0; i < 32; ++i) {
+          const double y = (double)x[i] * inv + 0.5;
+          int64_t v = (int64_t)y;  // floor without a libm call (|y| ≤ 128.5 here)
+          v -= (double)v > y;
+          if (!q8) v = v < -8 ? -8 : v > 7 ? 7 : v;
+          q[i] = (int)v;
+        }
+        if (q8) {
+          for (int i = 0; i < 32; ++i) out[r * K + b * 32 + i] = (uint8_t)(int8_t)q[i];
+        } else {
+          uint8_t* o = out + (r * K + b * 32) / 2;
+          for (int j = 0; j < 16; ++j) o[j] = (uint8_t)((q[j] + 8) | ((q[j + 16] + 8) << 4));
+        }
+      }
+    }
+  });
+  return env.Undefined();
+}
+
+void freeAligned(napi_env, void* data, void*) { std::free(data); }
+
+// copyToHugePages(src): a copy of the bytes in fresh 2 MiB-aligned memory advised for transparent huge
+// pages. Weights streamed from a memory-mapped file sit in 4 KiB page-cache pages, where every page
+// boundary stops the hardware prefetcher and costs a TLB walk; the copy streams at full bandwidth.
+Napi::Value CopyToHugePages(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  needArgs(info, 1, "copyToHugePages");
+  if (!info[0].IsTypedArray() || info[0].As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array)
+    typeError(env, "copyToHugePages: src must be a Uint8Array");
+  auto src = info[0].As<Napi::Uint8Array>();
+  const size_t n = src.ByteLength();
+  if (n == 0) return Napi::Uint8Array::New(env, 0);
+  const size_t huge = 2u << 20, cap = (n + huge - 1) / huge * huge;
+  void* p = std::aligned_alloc(huge, cap);
+  if (!p) throw Napi::Error::New(env, "copyToHugePages: out of memory (" + std::to_string(n) + " bytes)");
+  adviseHugePages(p, cap);
+  std::memcpy(p, src.Data(), n);
+  napi_value ab;
+  if (napi_create_external_arraybuffer(env, p, n, freeAligned, nullptr, &ab) != napi_ok) {
+    // Runtimes that forbid external memory get an ordinary copy.
+    std::free(p);
+    auto copy = Napi::Uint8Array::New(env, n);
+    std::memcpy(copy.Data(), src.Data(), n);
+    return copy;
+  }
+  return Napi::Uint8Array::New(env, n, Napi::ArrayBuffer(env, ab), 0);
+}
+
+// readBandwidth(bufferBytes, threads, reps): bytes/s of the fastest of `reps` multi-threaded
+// streaming sums over a freshly allocated buffer (make it far larger than the last-level cache).
+Napi::Value ReadBandwidth(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  needArgs(info, 3, "readBandwidth");
+  const int64_t bytes = intArg(info[0], "readBandwidth: bufferBytes", 1 << 20) / 4096 * 4096;
+  const int threads = (int)intArg(info[1], "readBandwidth: threads", 1);
+  const int64_t reps = intArg(info[2], "readBandwidth: reps", 1);
+  const int64_t words = bytes / 8;
+  std::vector<uint64_t> buf((size_t)words, 1);  // written once: every page is resident
+  double best = 0;
+  std::atomic<uint64_t> sink{0};
+  for (int64_t r = 0; r < reps; ++r) {
+    const auto t0 = std::chrono::steady_clock::now();
+    parallel(words, 512, threads, [&](int, int64_t b, int64_t e) {
+      uint64_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      const uint64_t* p = buf.data();
+      int64_t i = b;
+      for (; i + 8 <= e; i += 8) {
+        s0 += p[i] + p[i + 4]; s1 += p[i + 1] + p[i + 5]; s2 += p[i + 2] + p[i + 6]; s3 += p[i + 3] + p[i + 7];
+      }
+      for (; i < e; ++i) s0 += p[i];
+      sink.fetch_add(s0 + s1 + s2 + s3, std::memory_order_relaxed);
+    });
+    const double sec = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (sec > 0 && (double)bytes / sec > best) best = (double)bytes / sec;
+  }
+  if (sink.load() != (uint64_t)words * (uint64_t)reps) typeError(env, "readBandwidth: checksum mismatch");
+  return Napi::Number::New(env, best);
 }
 
 Napi::Value Rmsnorm(const Napi::CallbackInfo& info) {
@@ -253,6 +476,10 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("setThreads", Napi::Function::New(env, SetThreads));
   exports.Set("getThreads", Napi::Function::New(env, GetThreads));
   exports.Set("matmul", Napi::Function::New(env, Matmul));
+  exports.Set("moeExperts", Napi::Function::New(env, MoeExperts));
+  exports.Set("readBandwidth", Napi::Function::New(env, ReadBandwidth));
+  exports.Set("quantize", Napi::Function::New(env, Quantize));
+  exports.Set("copyToHugePages", Napi::Function::New(env, CopyToHugePages));
   exports.Set("rmsnorm", Napi::Function::New(env, Rmsnorm));
   exports.Set("softmax", Napi::Function::New(env, Softmax));
   exports.Set("rope", Napi::Function::New(env, Rope));

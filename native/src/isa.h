@@ -8,7 +8,8 @@
 
 namespace dsn {
 
-enum DType : int { kF32 = 0, kBF16 = 1, kF16 = 2, kF8E4M3 = 3 };
+// kQ8/kQ4: block-quantized (32 weights per block along K, one f32 scale per block; see native/api.ts).
+enum DType : int { kF32 = 0, kBF16 = 1, kF16 = 2, kF8E4M3 = 3, kQ8 = 4, kQ4 = 5 };
 
 // out[m, N] = x[m, K] · W[N, K]ᵀ ; W stored row-major in `dtype`; fp8 has 128×128 block scales.
 struct MatmulArgs {
@@ -17,8 +18,8 @@ struct MatmulArgs {
   int64_t m, K, N;
   const uint8_t* w;
   DType dtype;
-  const float* scales;   // f8_e4m3 only: [ceil(N/128), ceil(K/128)]
-  int64_t scaleCols;     // ceil(K/128)
+  const float* scales;   // f8_e4m3: [ceil(N/128), ceil(K/128)]; q8/q4: [N, K/32]
+  int64_t scaleCols;     // f8: ceil(K/128); q8/q4: K/32
 };
 
 // Causal attention; all strides in elements; head dims are contiguous.

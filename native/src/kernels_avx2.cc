@@ -90,6 +90,16 @@ static inline bool any_f8_nan(const uint8_t* p, int64_t n) {
   return any;
 }
 
+static inline vf wload_q8(const uint8_t* p) {
+  return _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i*)(const void*)p)));
+}
+
+static inline vf wload_q4(const uint8_t* p, bool hi) {
+  const __m128i b = _mm_loadl_epi64((const __m128i*)(const void*)p);
+  const __m128i nib = _mm_and_si128(hi ? _mm_srli_epi16(b, 4) : b, _mm_set1_epi8(15));
+  return _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(_mm_sub_epi8(nib, _mm_set1_epi8(8))));
+}
+
 #include "kernels_body.inc"
 
 }  // namespace

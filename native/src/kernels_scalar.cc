@@ -50,6 +50,8 @@ static inline vf wload_f16(const uint8_t* p);
 static inline vf wload_f8(const uint8_t* p) { return kFp8E4M3.v[*p]; }
 static inline vf wload_f8_finite(const uint8_t* p) { return kFp8E4M3.v[*p]; }
 static inline bool any_f8_nan(const uint8_t*, int64_t) { return false; }  // the table is exact anyway
+static inline vf wload_q8(const uint8_t* p) { return (float)(int8_t)*p; }
+static inline vf wload_q4(const uint8_t* p, bool hi) { return (float)((hi ? *p >> 4 : *p & 15) - 8); }
 
 #include "kernels_body.inc"
 

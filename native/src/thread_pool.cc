@@ -35,18 +35,21 @@ void ThreadPool::run(int n, const std::function<void(int)>& job) {
     job(0);
     return;
   }
+  uint64_t tag;
   {
     std::lock_guard<std::mutex> lock(mu_);
     job_ = &job;
     active_ = n;
-    pending_.store(n - 1);
+    tag = (generation_.load() + 1) & 0xffffffffu;
+    entered_.store(tag << 32, std::memory_order_release);
     generation_.fetch_add(1, std::memory_order_release);
   }
   wake_.notify_all();
   job(0);
-  // Spin for the stragglers, yielding once it takes long: on an oversubscribed machine the
-  // straggler may be waiting for this very core.
-  for (int spins = 0; pending_.load(std::memory_order_acquire) != 0; ++spins) {
+  // Close the job, then wait for the workers inside it, yielding once it takes long: on an
+  // oversubscribed machine the straggler may be waiting for this very core.
+  entered_.fetch_or(kClosed, std::memory_order_acq_rel);
+  for (int spins = 0; (entered_.load(std::memory_order_acquire) & (kClosed - 1)) != 0; ++spins) {
     if (spins < 4096) DSN_PAUSE();
     else std::this_thread::yield();
   }
@@ -72,10 +75,17 @@ void ThreadPool::workerLoop(int id) {
       job = job_;
       active = active_;
     }
-    if (id < active) {
-      (*job)(id);
-      pending_.fetch_sub(1, std::memory_order_acq_rel);
+    if (id >= active) continue;
+    // Enter only the job of the generation just seen, and only while it is open.
+    const uint64_t tag = seen & 0xffffffffu;
+    uint64_t cur = entered_.load(std::memory_order_acquire);
+    bool inside = false;
+    while ((cur >> 32) == tag && !(cur & kClosed)) {
+      if (entered_.compare_exchange_weak(cur, cur + 1, std::memory_order_acq_rel)) { inside = true; break; }
     }
+    if (!inside) continue;
+    (*job)(id);
+    entered_.fetch_sub(1, std::memory_order_acq_rel);
   }
 }
 
@@ -89,9 +99,14 @@ void parallelFor(ThreadPool& pool, int64_t total, int64_t align, int threads,
     fn(0, 0, total);
     return;
   }
+  // A few chunks per participant: fine enough to rebalance, coarse enough that the counter is cheap.
+  const int64_t chunks = units < (int64_t)n * 8 ? units : (int64_t)n * 8;
+  std::atomic<int64_t> next{0};
   pool.run(n, [&](int t) {
-    const int64_t b = units * t / n * align, e = units * (t + 1) / n * align;
-    fn(t, b, e < total ? e : total);
+    for (int64_t c; (c = next.fetch_add(1, std::memory_order_relaxed)) < chunks;) {
+      const int64_t b = units * c / chunks * align, e = units * (c + 1) / chunks * align;
+      fn(t, b, e < total ? e : total);
+    }
   });
 }
 

@@ -29,14 +29,20 @@ class ThreadPool {
   std::mutex mu_;
   std::condition_variable wake_;
   std::atomic<uint64_t> generation_{0};
-  std::atomic<int> pending_{0};
+  // Who is inside the current job: generation tag (high 32 bits) | kClosed | count of workers inside.
+  // The caller closes the job when its own share is done and waits only for workers already inside,
+  // so a worker the OS has not scheduled yet never delays the call (it finds the job closed and skips it).
+  std::atomic<uint64_t> entered_{0};
+  static constexpr uint64_t kClosed = uint64_t(1) << 31;
   const std::function<void(int)>* job_ = nullptr;
   int active_ = 0;
   bool stop_ = false;
 };
 
-// Splits [0, total) into at most `threads` contiguous chunks whose boundaries are multiples
-// of `align`, and runs fn(begin, end) on each. Runs inline when one chunk suffices.
+// Splits [0, total) into chunks whose boundaries are multiples of `align` and runs fn(t, begin, end)
+// on each, up to `threads` participants taking chunks from a shared counter (dynamic scheduling: on a
+// busy machine the caller does the work of descheduled workers instead of waiting for them).
+// Runs inline when one chunk suffices.
 void parallelFor(ThreadPool& pool, int64_t total, int64_t align, int threads,
                  const std::function<void(int, int64_t, int64_t)>& fn);
 

@@ -21,12 +21,23 @@ export function setThreads(e: Engine, n: number): void {
   engineInfo(e)!.setThreads(n);
 }
 
-/** Decoded tokens per second at `threads` (median-free: one run of `tokens` forward steps after a warm-up). */
-export async function decodeRate(e: Engine, threads: number, tokens: number): Promise<number> {
+/**
+ * Decoded tokens per second at `threads`: the best of `rounds` runs of tokens/rounds forward steps after a
+ * warm-up (on a shared machine the best run is the one least disturbed by other processes).
+ */
+export async function decodeRate(e: Engine, threads: number, tokens: number, rounds = 3): Promise<{ best: number; mean: number }> {
   setThreads(e, threads);
   await e.generate({ prompt: freshPrompt(e, 4), maxTokens: 3, ignoreEos: true }); // warm-up
-  const r = await e.generate({ prompt: freshPrompt(e, 8), maxTokens: tokens + 1, ignoreEos: true });
-  return ((r.tokens.length - 1) * 1000) / r.decodeMs; // the first token comes from the prompt's logits
+  const per = Math.max(2, Math.round(tokens / rounds));
+  const rates: number[] = [];
+  let steps = 0, ms = 0;
+  for (let i = 0; i < rounds; i++) {
+    const r = await e.generate({ prompt: freshPrompt(e, 8), maxTokens: per + 1, ignoreEos: true });
+    rates.push(((r.tokens.length - 1) * 1000) / r.decodeMs); // the first token comes from the prompt's logits
+    steps += r.tokens.length - 1;
+    ms += r.decodeMs;
+  }
+  return { best: Math.max(...rates), mean: (steps * 1000) / ms };
 }
 
 /** Prompt tokens per second of a cold (nothing reused) prompt of `tokens` tokens. */

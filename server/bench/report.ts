@@ -25,7 +25,7 @@ export function formatReport(r: BenchReport): string {
     const isAll = i === f.threads.length - 1;
     const vsNaive = naive && f.format.startsWith('bf16') && f !== naive ? (f.decodeTokS[i] / naive.decodeTokS[i]).toFixed(2) + 'x' : '';
     return [
-      f.format, String(t), f.decodeTokS[i].toFixed(2), gb(f.decodeWeightBytes), limit.toFixed(1), frac.toFixed(2),
+      f.format, String(t), `${f.decodeTokS[i].toFixed(2)} (${f.decodeMeanTokS[i].toFixed(2)})`, gb(f.decodeWeightBytes), limit.toFixed(1), frac.toFixed(2),
       isAll && target ? `${target.toFixed(2)} ${frac >= target ? 'ok' : 'MISS'}` : '',
       isAll && anchor ? `${anchor.fraction.toFixed(2)} (${anchor.llamaType})` : '',
       vsNaive,
@@ -35,7 +35,7 @@ export function formatReport(r: BenchReport): string {
     ];
   }));
   out.push('');
-  out.push(table(['format', 'thr', 'decode tok/s', 'GB/token', 'limit tok/s', 'of limit', 'target', 'llama.cpp', 'vs naive', 'prefill tok/s', 'llama.cpp', 'RSS GB'], rows));
+  out.push(table(['format', 'thr', 'decode tok/s best (mean)', 'GB/token', 'limit tok/s', 'of limit', 'target', 'llama.cpp', 'vs naive', 'prefill tok/s', 'llama.cpp', 'RSS GB'], rows));
   for (const f of r.formats) out.push(`  ${f.format}: ${f.description}; kernels ${f.kernels}; weights ${gb(f.totalWeightBytes)} GB; load ${(f.loadMs / 1e3).toFixed(1)} s`);
   if (r.keystroke.length) {
     out.push('');

@@ -1,6 +1,7 @@
 // `deepseek-local generate --model DIR (--prompt TEXT | --tokens IDS) --max-tokens N ...`: local generation.
 import { parseArgs } from 'node:util';
 import { loadEngine } from '../engine/index';
+import { parseQuant } from '../engine/quantize';
 import { parseTokenList } from '../engine/token-list';
 import type { CliCommand } from './index';
 import { parseThreads } from './logits';
@@ -29,6 +30,7 @@ export const command: CliCommand = {
         'ignore-eos': { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
         threads: { type: 'string' },
+        quant: { type: 'string' },
       },
     });
     if (!values.model) throw new Error('generate: --model DIR is required');
@@ -37,7 +39,7 @@ export const command: CliCommand = {
     const temperature = parseNumber(values.temperature, '--temperature', (n) => n >= 0, 'a number >= 0');
     const topP = parseNumber(values['top-p'], '--top-p', (n) => n > 0 && n <= 1, 'in (0, 1]');
     const seed = parseNumber(values.seed, '--seed', (n) => Number.isInteger(n), 'an integer');
-    const engine = await loadEngine(values.model, { threads: parseThreads(values.threads) });
+    const engine = await loadEngine(values.model, { threads: parseThreads(values.threads), quant: parseQuant(values.quant) });
     try {
       const tok = engine.tokenizer;
       let prompt: number[];

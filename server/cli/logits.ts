@@ -1,6 +1,7 @@
-// `deepseek-local logits --model DIR --tokens 0,17,42 [--mtp] --out FILE`: little-endian float32 [T, vocab].
+// `deepseek-local logits --model DIR --tokens 0,17,42 [--mtp] [--quant int8|int4] --out FILE`: little-endian float32 [T, vocab].
 import { parseArgs } from 'node:util';
 import { loadEngine } from '../engine/index';
+import { parseQuant } from '../engine/quantize';
 import { writeFileAtomic } from '../engine/safetensors-writer';
 import { parseTokenList } from '../engine/token-list';
 import type { CliCommand } from './index';
@@ -17,11 +18,12 @@ export const command: CliCommand = {
         mtp: { type: 'boolean', default: false },
         out: { type: 'string' },
         threads: { type: 'string' },
+        quant: { type: 'string' },
       },
     });
     if (!values.model || !values.tokens || !values.out) throw new Error('logits: --model DIR, --tokens IDS and --out FILE are required');
     const tokens = parseTokenList(values.tokens);
-    const engine = await loadEngine(values.model, { threads: parseThreads(values.threads) });
+    const engine = await loadEngine(values.model, { threads: parseThreads(values.threads), quant: parseQuant(values.quant) });
     try {
       const logits = engine.logits(tokens, { mtp: values.mtp });
       const bytes = new Uint8Array(logits.length * 4);

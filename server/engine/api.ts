@@ -22,6 +22,18 @@ export interface GenerateRequest {
   signal?: AbortSignal;
   /** Called for each generated token; returning false stops generation (stopReason 'stop'). */
   onToken?: (id: number) => boolean | void;
+  /** Restricts which tokens may be sampled (grammar-constrained decoding); generation stops when it is done. */
+  constraint?: TokenConstraint;
+}
+
+/** A grammar over token ids, stepped by the engine: mask → sample → advance, until done. */
+export interface TokenConstraint {
+  /** Sets the logits of every token the grammar does not allow next to -Infinity (logits: [vocab]). */
+  mask(logits: Float32Array): void;
+  /** Moves the grammar past the chosen token. */
+  advance(id: number): void;
+  /** True when the output is complete: the engine stops without sampling more. */
+  readonly done: boolean;
 }
 
 export interface GenerateResult {

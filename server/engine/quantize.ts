@@ -2,7 +2,7 @@
 //   q8_0: data = int8 q [rows, cols];                      scales = f32 [rows, cols/32];  w ≈ q · scale
 //   q4_0: data = [rows, cols/2], per block of 32 columns 16 bytes: byte j = (q[j] + 8) | (q[j+16] + 8) << 4,
 //         q ∈ [-8, 7];                                      scales = f32 [rows, cols/32];  w ≈ q · scale
-import type { Weight } from '../../native/api';
+import type { Kernels, Weight } from '../../native/api';
 import { weightRow } from './dtype';
 import type { LayerWeights, MlpWeights, ModelWeights } from './weights';
 
@@ -31,18 +31,27 @@ function quantizeRow(row: Float32Array, q: Int8Array, scales: Float32Array, sOff
     const inv = d ? 1 / d : 0;
     scales[sOff + b / QUANT_BLOCK] = d;
     for (let i = b; i < b + QUANT_BLOCK; i++) {
-      const v = Math.round(row[i] * inv);
+      const v = Math.floor(row[i] * inv + 0.5); // round half up (the native quantizer matches)
       q[i] = levels === 127 ? v : Math.max(-8, Math.min(7, v));
     }
   }
 }
 
-/** A bf16/f16/f32 weight as q8_0 or q4_0 (new buffers; the source may be a memory-mapped file). */
-export function quantizeWeight(w: Weight, mode: QuantMode): Weight {
+/**
+ * A bf16/f16/f32 weight as q8_0 or q4_0 (new buffers; the source may be a memory-mapped file). `k` with a
+ * native quantizer does it in parallel native code (same bytes); otherwise this TypeScript version runs.
+ */
+export function quantizeWeight(w: Weight, mode: QuantMode, k?: Pick<Kernels, 'quantize'>): Weight {
   if (!quantizable(w)) throw new Error(`cannot quantize a ${w.dtype} [${w.rows}, ${w.cols}] weight (need bf16/f16/f32 and cols divisible by ${QUANT_BLOCK})`);
   const { rows, cols } = w;
   const blocks = cols / QUANT_BLOCK;
   const scales = new Float32Array(rows * blocks);
+  const dtype = mode === 'int8' ? 'q8_0' : 'q4_0';
+  if (k?.quantize) {
+    const data = new Uint8Array(mode === 'int8' ? rows * cols : (rows * cols) / 2);
+    k.quantize(w, dtype, data, scales);
+    return { dtype, rows, cols, data, scales };
+  }
   const row = new Float32Array(cols);
   const q = new Int8Array(cols);
   const data = new Uint8Array(mode === 'int8' ? rows * cols : (rows * cols) / 2);
@@ -58,7 +67,7 @@ export function quantizeWeight(w: Weight, mode: QuantMode): Weight {
       }
     }
   }
-  return { dtype: mode === 'int8' ? 'q8_0' : 'q4_0', rows, cols, data, scales } as Weight;
+  return { dtype, rows, cols, data, scales };
 }
 
 /** Row `row` of a q8_0/q4_0 weight as float32 (reference decoding). */
@@ -84,13 +93,13 @@ export function dequantizeRow(w: Weight, row: number, out: Float32Array, outOffs
 }
 
 /** Which weights get quantized: every linear layer except the embedding (row lookups), routers and kv_b_proj (cut into per-head factors). */
-export function quantizeModel(w: ModelWeights, mode: QuantMode, onWeight?: () => void): ModelWeights {
+export function quantizeModel(w: ModelWeights, mode: QuantMode, k?: Pick<Kernels, 'quantize'>, onWeight?: () => void): ModelWeights {
   const memo = new Map<Weight, Weight>();
   const q = (x: Weight): Weight => {
     if (!quantizable(x)) return x;
     let out = memo.get(x);
     if (!out) {
-      memo.set(x, (out = quantizeWeight(x, mode)));
+      memo.set(x, (out = quantizeWeight(x, mode, k)));
       onWeight?.();
     }
     return out;

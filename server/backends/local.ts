@@ -1,6 +1,6 @@
 // The local engine as a backend: one engine per model folder, requests served by priority, one at a time.
-import type { Engine, GenerateResult, LoadOptions, TokenConstraint } from '../engine/api';
-import { loadEngine } from '../engine/index';
+import type { Engine, GenerateResult, TokenConstraint } from '../engine/api';
+import { loadEngine, type EngineOptions } from '../engine/index';
 import type { ChatTurn } from '../protocol';
 import { renderFimPrompt } from '../prompt/fim';
 import type { Tokenizer } from '../tokenizer/api';
@@ -19,7 +19,7 @@ export class LocalBackend implements Backend {
   }
 
   /** Loads the engine of `modelDir` (progress in bytes through opts.onProgress). */
-  static async load(modelDir: string, opts: LoadOptions = {}): Promise<LocalBackend> {
+  static async load(modelDir: string, opts: EngineOptions = {}): Promise<LocalBackend> {
     const engine = await loadEngine(modelDir, opts);
     try {
       return new LocalBackend(engine);

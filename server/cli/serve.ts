@@ -2,10 +2,11 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { LocalBackend } from '../backends/local';
+import { parseQuant } from '../engine/quantize';
 import { startServe } from '../serve/http-server';
 import type { CliCommand } from './index';
 
-const USAGE = `usage: deepseek-local serve --model DIR [--port N] [--host ADDR] [--name NAME] [--threads N]
+const USAGE = `usage: deepseek-local serve --model DIR [--port N] [--host ADDR] [--name NAME] [--threads N] [--quant int8|int4]
   OpenAI-compatible server: GET /v1/models, POST /v1/chat/completions, POST /v1/completions (suffix = FIM).
   Binds 127.0.0.1:8000 unless told otherwise.`;
 
@@ -18,7 +19,7 @@ export const command: CliCommand = {
         args,
         options: {
           model: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, name: { type: 'string' },
-          threads: { type: 'string' }, quiet: { type: 'boolean' }, help: { type: 'boolean' },
+          threads: { type: 'string' }, quant: { type: 'string' }, quiet: { type: 'boolean' }, help: { type: 'boolean' },
         },
       }));
     } catch (err) {
@@ -43,7 +44,14 @@ export const command: CliCommand = {
       process.stderr.write(`deepseek-local serve: --threads must be a positive integer, got ${values.threads}\n`);
       return 2;
     }
-    const backend = await LocalBackend.load(path.resolve(values.model), { threads });
+    let quant;
+    try {
+      quant = parseQuant(values.quant);
+    } catch (err) {
+      process.stderr.write(`deepseek-local serve: ${(err as Error).message}\n`);
+      return 2;
+    }
+    const backend = await LocalBackend.load(path.resolve(values.model), { threads, quant });
     const log = values.quiet ? undefined : (line: string) => process.stderr.write(line + '\n');
     const server = await startServe(backend, {
       port, host: values.host ?? '127.0.0.1', modelName: values.name ?? path.basename(path.resolve(values.model)), log,

@@ -61,12 +61,7 @@ function copyNativeAddon() {
   }
 }
 
-const existing = (cfg) => ({
-  ...cfg,
-  entryPoints: Object.fromEntries(Object.entries(cfg.entryPoints).filter(([, f]) => fs.existsSync(path.join(root, f)))),
-});
-
-const configs = [existing(nodeBundles), existing(webviewBundle)].filter((c) => Object.keys(c.entryPoints).length);
+const configs = [nodeBundles, webviewBundle];
 copyNativeAddon();
 if (watch) {
   for (const cfg of configs) await (await esbuild.context(cfg)).watch();

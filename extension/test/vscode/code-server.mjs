@@ -22,6 +22,8 @@ const baseSettings = {
   'workbench.tips.enabled': false,
   'security.workspace.trust.enabled': false,
   'editor.inlineSuggest.enabled': true,
+  // npm start's sample workspace lives inside this repository's .cache/: no "open the parent repository?" prompt.
+  'git.openRepositoryInParentFolders': 'never',
 };
 
 /**

@@ -4,7 +4,7 @@ import { loadEngine } from '../engine/index';
 import { parseQuant } from '../engine/quantize';
 import { parseTokenList } from '../engine/token-list';
 import type { CliCommand } from './index';
-import { parseThreads } from './logits';
+import { parseThreads } from './args';
 
 function parseNumber(text: string | undefined, flag: string, check: (n: number) => boolean, rule: string): number | undefined {
   if (text === undefined) return undefined;

@@ -4,6 +4,7 @@ import { loadEngine } from '../engine/index';
 import { parseQuant } from '../engine/quantize';
 import { writeFileAtomic } from '../engine/safetensors-writer';
 import { parseTokenList } from '../engine/token-list';
+import { parseThreads } from './args';
 import type { CliCommand } from './index';
 
 export const command: CliCommand = {
@@ -36,11 +37,3 @@ export const command: CliCommand = {
     return 0;
   },
 };
-
-/** --threads N → positive integer (undefined when absent). */
-export function parseThreads(text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--threads must be a positive integer, got ${JSON.stringify(text)}`);
-  return n;
-}

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import type { DeepSeekSettings } from '../protocol';
 import { runStdioServer } from '../server';
 import type { CliCommand } from './index';
+import { parseThreads } from './args';
 
 const USAGE = `usage: deepseek-local lsp --stdio [--model DIR | --endpoint URL [--model-name NAME]] [--threads N]
   Language server on stdin/stdout. --model / --endpoint override the client's backend settings;
@@ -42,13 +43,11 @@ export const command: CliCommand = {
       Object.assign(overrides, { backend: 'openai', endpoint: values.endpoint, model: values['model-name'] });
       if (process.env.DEEPSEEK_API_KEY) overrides.apiKey = process.env.DEEPSEEK_API_KEY;
     }
-    if (values.threads) {
-      const n = Number(values.threads);
-      if (!Number.isInteger(n) || n < 1) {
-        process.stderr.write(`deepseek-local lsp: --threads must be a positive integer, got ${values.threads}\n`);
-        return 2;
-      }
-      overrides.threads = n;
+    try {
+      overrides.threads = parseThreads(values.threads);
+    } catch (err) {
+      process.stderr.write(`deepseek-local lsp: ${(err as Error).message}\n`);
+      return 2;
     }
     runStdioServer({ overrides: Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) });
     // the process lives until the client sends exit (vscode-languageserver ends it)

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { LocalBackend } from '../backends/local';
 import { parseQuant } from '../engine/quantize';
+import { parseThreads } from './args';
 import { startServe } from '../serve/http-server';
 import type { CliCommand } from './index';
 
@@ -39,13 +40,10 @@ export const command: CliCommand = {
       process.stderr.write(`deepseek-local serve: --port must be 0..65535, got ${values.port}\n`);
       return 2;
     }
-    const threads = values.threads === undefined ? undefined : Number(values.threads);
-    if (threads !== undefined && (!Number.isInteger(threads) || threads < 1)) {
-      process.stderr.write(`deepseek-local serve: --threads must be a positive integer, got ${values.threads}\n`);
-      return 2;
-    }
+    let threads;
     let quant;
     try {
+      threads = parseThreads(values.threads);
       quant = parseQuant(values.quant);
     } catch (err) {
       process.stderr.write(`deepseek-local serve: ${(err as Error).message}\n`);

@@ -72,6 +72,20 @@ test('streaming deltas render as Markdown and the bubble ends cancelled on Stop'
   assert.equal($('chat-send').hidden, false);
 });
 
+test('deltas render once per frame; a finished answer shows the authoritative text', async () => {
+  const { app, $$, frame } = mount();
+  app.receive(snapshot(newConversation('c', 0)));
+  app.receive({ type: 'event', conversationId: 'c', event: { kind: 'assistantStart', id: 'a', at: 1 } });
+  const body = () => $$('message-body')[0].textContent;
+  app.receive({ type: 'event', conversationId: 'c', event: { kind: 'delta', id: 'a', text: 'partial' } });
+  assert.equal(body(), ''); // batched until the next frame
+  await frame();
+  assert.equal(body(), 'partial\n');
+  app.receive({ type: 'event', conversationId: 'c', event: { kind: 'finish', id: 'a', state: 'done', content: 'final answer', at: 2 } });
+  assert.equal(body(), 'final answer\n');
+  assert.equal($$('message')[0].dataset.state, 'done');
+});
+
 test('Enter sends, Shift+Enter does not, Escape stops only while busy', () => {
   const { app, sent, $, key, saved } = mount({ draft: 'restored draft' });
   const input = $<HTMLTextAreaElement>('chat-input');

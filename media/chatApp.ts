@@ -51,16 +51,17 @@ export function mountChat(doc: Document, api: WebviewApi, sanitize: Sanitize): C
   /** Messages whose body must be re-rendered on the next animation frame (streaming). */
   const dirty = new Set<string>();
   let frame: number | undefined;
+  /** The bubble of each message shown, by message id (looked up on every streamed frame). */
+  const nodes = new Map<string, HTMLElement>();
+  /** The text each body was last rendered from: an unchanged body is not re-rendered. */
+  const renderedText = new WeakMap<HTMLElement, string>();
 
   const post = (m: WebviewToHost) => api.postMessage(m);
 
   // ---- messages -----------------------------------------------------------------------------
-  function bubble(id: string): HTMLElement | null {
-    for (const node of list.querySelectorAll<HTMLElement>('[data-testid="message"]')) if (node.dataset.id === id) return node;
-    return null;
-  }
-
   function fillBody(body: HTMLElement, m: ChatMessage): void {
+    if (renderedText.get(body) === m.content) return;
+    renderedText.set(body, m.content);
     if (m.role === 'user') body.textContent = m.content;
     else body.innerHTML = sanitize(renderMarkdown(m.content));
   }
@@ -77,6 +78,7 @@ export function mountChat(doc: Document, api: WebviewApi, sanitize: Sanitize): C
     node.dataset.testid = 'message';
     node.dataset.role = m.role;
     node.dataset.id = m.id;
+    nodes.set(m.id, node);
     node.append(el(doc, 'div', 'message-author', m.role === 'user' ? 'You' : 'DeepSeek'));
     if (m.context?.length) {
       const ctx = el(doc, 'div', 'message-context');
@@ -99,6 +101,7 @@ export function mountChat(doc: Document, api: WebviewApi, sanitize: Sanitize): C
 
   function renderAll(): void {
     dirty.clear();
+    nodes.clear();
     list.replaceChildren();
     const messages = conversation?.messages ?? [];
     if (!messages.length) {
@@ -112,13 +115,14 @@ export function mountChat(doc: Document, api: WebviewApi, sanitize: Sanitize): C
 
   function updateMessage(id: string): void {
     const m = conversation?.messages.find((x) => x.id === id);
-    const node = bubble(id);
+    const node = nodes.get(id);
     if (!m || !node) return;
     fillBody(node.querySelector<HTMLElement>('.message-body')!, m);
     fillStatus(node, m);
   }
 
   function flushDirty(): void {
+    if (frame !== undefined) win.cancelAnimationFrame(frame);
     frame = undefined;
     const follow = following();
     for (const id of dirty) updateMessage(id);

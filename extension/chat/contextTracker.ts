@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import type { ChatContextItem } from './types';
 import type { ContextChip } from './messages';
-import { chipFor, contextItemFor } from './contextItem';
+import { chipFor, contextItemFor, type EditorSnapshot } from './contextItem';
 
 /** Editors that are not user documents (output panel, debug console input, …). */
 const IGNORED_SCHEMES = new Set(['output', 'debug', 'vscode-terminal', 'comment']);
@@ -65,7 +65,8 @@ export class ContextTracker implements vscode.Disposable {
   }
 }
 
-function snapshotOf(editor: vscode.TextEditor) {
+/** The editor's document and selection as contextItemFor takes them (also used by "Explain selection"). */
+export function snapshotOf(editor: vscode.TextEditor): EditorSnapshot {
   const doc = editor.document;
   const sel = editor.selection;
   // A selection ending at column 0 does not really include that last line.

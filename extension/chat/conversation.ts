@@ -104,7 +104,3 @@ export function toTurns(c: Conversation): ChatTurn[] {
   }
   return turns;
 }
-
-export function isStreaming(c: Conversation): boolean {
-  return c.messages.some((m) => m.state === 'streaming');
-}

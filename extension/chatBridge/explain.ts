@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import type { ChatViewProvider } from '../chat/chatView';
 import { contextItemFor } from '../chat/contextItem';
+import { snapshotOf } from '../chat/contextTracker';
 
 export async function explainSelection(chat: ChatViewProvider): Promise<void> {
   const editor = vscode.window.activeTextEditor;
@@ -9,14 +10,7 @@ export async function explainSelection(chat: ChatViewProvider): Promise<void> {
     void vscode.window.showWarningMessage('DeepSeek: open a file and select the code to explain.');
     return;
   }
-  const { document, selection } = editor;
-  const item = contextItemFor({
-    uri: document.uri.toString(),
-    fileName: document.fileName,
-    languageId: document.languageId,
-    fullText: document.getText(),
-    selection: selection.isEmpty ? undefined : { startLine: selection.start.line, endLine: selection.end.line, text: document.getText(selection) },
-  });
+  const item = contextItemFor(snapshotOf(editor));
   if (!item) {
     void vscode.window.showWarningMessage('DeepSeek: there is no code to explain here.');
     return;

@@ -1,7 +1,7 @@
 // The chat view's ChatDeps.chat: one deepseek/chat request whose answer streams back as $/progress partials.
 import type * as vscode from 'vscode';
 import { ProgressType } from 'vscode-languageclient/node';
-import { ChatRequest, type ChatContext, type ChatPartial, type ChatTurn as ProtocolTurn } from '../../server/protocol';
+import { ChatRequest, type ChatContext, type ChatPartial } from '../../server/protocol';
 import type { ChatContextItem, ChatTurn } from '../chat/types';
 import type { Sidecar } from '../sidecar/sidecar';
 
@@ -9,12 +9,8 @@ const chatPartial = new ProgressType<ChatPartial>();
 let tokenCounter = 0;
 
 /** Chat context as the protocol carries it (the text travels along: the file may be unsaved or unopened). */
-export function toProtocolContext(items: readonly ChatContextItem[]): ChatContext[] {
+function toProtocolContext(items: readonly ChatContextItem[]): ChatContext[] {
   return items.map((c) => ({ uri: c.uri, languageId: c.languageId, text: c.text }));
-}
-
-export function toProtocolTurns(turns: readonly ChatTurn[]): ProtocolTurn[] {
-  return turns.map((t) => ({ role: t.role, content: t.content }));
 }
 
 export async function sidecarChat(sidecar: Sidecar, turns: ChatTurn[], context: ChatContextItem[],
@@ -30,7 +26,7 @@ export async function sidecarChat(sidecar: Sidecar, turns: ChatTurn[], context: 
   });
   try {
     // Cancelling the token sends $/cancelRequest; the server then answers with the text so far.
-    const result = await client.sendRequest(ChatRequest, { messages: toProtocolTurns(turns), context: toProtocolContext(context), partialResultToken }, token);
+    const result = await client.sendRequest(ChatRequest, { messages: turns, context: toProtocolContext(context), partialResultToken }, token);
     // Partials may lag the result: deliver whatever the stream did not.
     if (result.text.startsWith(streamed) && result.text.length > streamed.length) onDelta(result.text.slice(streamed.length));
     return result.text;

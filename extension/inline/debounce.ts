@@ -42,9 +42,6 @@ export class AdaptiveDebounce {
     const latency = 0.25 * (this.latencyMs ?? 0);
     return Math.round(Math.min(this.limits.maxMs, Math.max(this.limits.minMs, typing, latency)));
   }
-
-  get averageTypingGapMs(): number | undefined { return this.typingGapMs; }
-  get averageLatencyMs(): number | undefined { return this.latencyMs; }
 }
 
 function ema(prev: number | undefined, sample: number): number {

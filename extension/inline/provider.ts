@@ -21,9 +21,6 @@ export class SidecarInlineCompletionProvider implements vscode.InlineCompletionI
   /** Requests actually sent to the sidecar (tests check that reuse sends none). */
   requestsSent = 0;
 
-  /** Text of the suggestion last returned by the sidecar (tests read it). */
-  get lastSuggestion(): string | undefined { return this.shown?.insertText; }
-
   constructor(private readonly sidecar: Sidecar, private readonly enabledFor: (languageId: string) => boolean,
               private readonly output: vscode.LogOutputChannel) {
     this.subscriptions.push(vscode.workspace.onDidChangeTextDocument((e) => {

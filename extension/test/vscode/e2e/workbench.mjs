@@ -56,14 +56,6 @@ export async function openFile(page, name) {
   return editor;
 }
 
-/** Text of the editor's rendered lines, top to bottom (enough for files that fit the viewport). */
-export async function visibleLines(editor) {
-  return editor.locator('.view-lines').evaluate((root) => [...root.querySelectorAll(':scope > .view-line')]
-    .map((el) => ({ top: parseFloat(el.style.top), text: el.textContent ?? '' }))
-    .sort((a, b) => a.top - b.top)
-    .map((l) => l.text.replace(/\u00a0/g, ' ')));
-}
-
 /** The frame of a webview whose document holds `selector` (webviews are iframes nested in iframes). */
 export async function webviewFrame(page, selector, timeout = 30_000) {
   return waitFor(async () => {

@@ -1,10 +1,14 @@
 // Kernel micro-benchmark (not a test): node --import tsx native/bench-kernels.ts [small|mv|prefill]
 // Prints matmul time, weight bandwidth and GFLOP/s for 1 and 2 threads.
+import type { Weight } from './api';
 import { kernels } from './index';
-function bench(label: string, rows: number, cols: number, m: number, dtype: 'bf16' | 'f8_e4m3' | 'f32', reps: number) {
-  const bpe = dtype === 'f32' ? 4 : dtype === 'bf16' ? 2 : 1;
-  const data = new Uint8Array(rows * cols * bpe).fill(0x3c);
-  const w = { dtype, rows, cols, data, scales: new Float32Array(Math.ceil(rows / 128) * Math.ceil(cols / 128)).fill(1) };
+
+const BYTES = { f32: 4, bf16: 2, f8_e4m3: 1, q8_0: 1, q4_0: 0.5 } as const;
+
+function bench(label: string, rows: number, cols: number, m: number, dtype: keyof typeof BYTES, reps: number) {
+  const data = new Uint8Array(rows * cols * BYTES[dtype]).fill(0x3c);
+  const scaleCount = dtype.startsWith('q') ? rows * cols / 32 : Math.ceil(rows / 128) * Math.ceil(cols / 128);
+  const w: Weight = { dtype, rows, cols, data, scales: new Float32Array(scaleCount).fill(1) };
   const x = new Float32Array(m * cols).fill(0.5), out = new Float32Array(m * rows);
   for (const t of [1, 2]) {
     kernels.setThreads(t);
@@ -18,5 +22,5 @@ function bench(label: string, rows: number, cols: number, m: number, dtype: 'bf1
 }
 const which = process.argv[2] ?? 'all';
 if (which === 'all' || which === 'small') bench('small', 512, 256, 1, 'bf16', 2000);
-if (which === 'all' || which === 'mv') for (const d of ['bf16', 'f8_e4m3', 'f32'] as const) bench('mv', 4096, 4096, 1, d, 20);
-if (which === 'all' || which === 'prefill') for (const d of ['bf16', 'f8_e4m3'] as const) bench('prefill', 2048, 7168, 64, d, 3);
+if (which === 'all' || which === 'mv') for (const d of ['bf16', 'f8_e4m3', 'f32', 'q8_0', 'q4_0'] as const) bench('mv', 4096, 4096, 1, d, 20);
+if (which === 'all' || which === 'prefill') for (const d of ['bf16', 'f8_e4m3', 'q8_0'] as const) bench('prefill', 2048, 7168, 64, d, 3);

@@ -5,33 +5,22 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { AttentionShape, Kernels, Weight } from './api';
+import type { Kernels } from './api';
 
-/** What the C++ addon exports (native/src/addon.cc). */
-interface Addon {
+/** What the C++ addon exports (native/src/addon.cc): the kernels (quantize included) plus the extras below. */
+interface Addon extends Omit<Kernels, 'backend' | 'quantize'> {
   isa: 'scalar' | 'avx2' | 'avx512';
   supportedIsas(): string[];
-  setThreads(n: number): void;
-  getThreads(): number;
-  matmul(out: Float32Array, x: Float32Array, m: number, w: Weight): void;
-  moeExperts(out: Float32Array, x: Float32Array, gates: Weight[], ups: Weight[], downs: Weight[], coef: Float32Array): void;
+  quantize: NonNullable<Kernels['quantize']>;
   readBandwidth(bufferBytes: number, threads: number, reps: number): number;
-  quantize(w: Weight, dtype: 'q8_0' | 'q4_0', data: Uint8Array, scales: Float32Array): void;
   copyToHugePages(src: Uint8Array): Uint8Array;
-  rmsnorm(out: Float32Array, x: Float32Array, weight: Float32Array, rows: number, eps: number): void;
-  softmax(x: Float32Array, rows: number, cols: number): void;
-  rope(x: Float32Array, tokens: number, nHeads: number, tokenStride: number, headStride: number,
-       offset: number, ropeDim: number, cos: Float32Array, sin: Float32Array): void;
-  siluMul(out: Float32Array, gate: Float32Array, up: Float32Array, n: number): void;
-  axpy(y: Float32Array, x: Float32Array, alpha: number, n: number): void;
-  attention(out: Float32Array, q: Float32Array, k: Float32Array, v: Float32Array, shape: AttentionShape): void;
   mapFile(file: string, offset?: number, length?: number, maxLength?: number): Uint8Array;
 }
 
 const ADDON_FILE = 'deepseek_native.node';
 
 /** Where the addon may be: next to the bundle (dist/native/) or in the source tree (native/build/Release/). */
-export function addonCandidates(): string[] {
+function addonCandidates(): string[] {
   return [path.join(__dirname, 'native', ADDON_FILE), path.join(__dirname, 'build', 'Release', ADDON_FILE)];
 }
 
@@ -80,18 +69,17 @@ export function supportedIsas(): string[] {
 /** The native kernels; the addon loads on first use. */
 export const kernels: Kernels = {
   get backend() { return `cpu-${load().isa}`; },
-  setThreads: (n) => load().setThreads(n),
+  setThreads: (...a) => load().setThreads(...a),
   getThreads: () => load().getThreads(),
-  matmul: (out, x, m, w) => load().matmul(out, x, m, w),
-  moeExperts: (out, x, gates, ups, downs, coef) => load().moeExperts(out, x, gates, ups, downs, coef),
-  quantize: (w, dtype, data, scales) => load().quantize(w, dtype, data, scales),
-  rmsnorm: (out, x, weight, rows, eps) => load().rmsnorm(out, x, weight, rows, eps),
-  softmax: (x, rows, cols) => load().softmax(x, rows, cols),
-  rope: (x, tokens, nHeads, tokenStride, headStride, offset, ropeDim, cos, sin) =>
-    load().rope(x, tokens, nHeads, tokenStride, headStride, offset, ropeDim, cos, sin),
-  siluMul: (out, gate, up, n) => load().siluMul(out, gate, up, n),
-  axpy: (y, x, alpha, n) => load().axpy(y, x, alpha, n),
-  attention: (out, q, k, v, shape) => load().attention(out, q, k, v, shape),
+  matmul: (...a) => load().matmul(...a),
+  moeExperts: (...a) => load().moeExperts(...a),
+  quantize: (...a) => load().quantize(...a),
+  rmsnorm: (...a) => load().rmsnorm(...a),
+  softmax: (...a) => load().softmax(...a),
+  rope: (...a) => load().rope(...a),
+  siluMul: (...a) => load().siluMul(...a),
+  axpy: (...a) => load().axpy(...a),
+  attention: (...a) => load().attention(...a),
 };
 
 /** A copy of `src` in memory advised for transparent huge pages (weights then stream at full bandwidth). */

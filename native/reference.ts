@@ -1,6 +1,6 @@
 // Plain TypeScript versions of every kernel: slow, obviously correct, used to check the
 // native addon. Sums accumulate in double precision.
-import type { AttentionShape, Kernels, Weight, WeightDType } from './api';
+import type { AttentionShape, Kernels, Weight } from './api';
 
 /** bfloat16 bits → value: the top half of an IEEE binary32. */
 export function bf16ToFloat(bits: number): number {
@@ -29,8 +29,6 @@ export function fp8E4M3ToFloat(byte: number): number {
   if (exp === 0) return sign * (man / 8) * 2 ** -6;
   return sign * (1 + man / 8) * 2 ** (exp - 7);
 }
-
-export const BYTES_PER_ELEMENT: Record<WeightDType, number> = { f32: 4, bf16: 2, f16: 2, f8_e4m3: 1, q8_0: 1, q4_0: 0.5 };
 
 /** Element (n, k) of a q8_0 / q4_0 weight: code × its block's scale. */
 function blockQuantElement(w: Weight, n: number, k: number): number {

@@ -31,6 +31,12 @@ F32 f32Arg(const Napi::Value& v, const std::string& what) {
   return {a.Data(), (int64_t)a.ElementLength()};
 }
 
+Napi::Uint8Array u8Arg(const Napi::Value& v, const std::string& what) {
+  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array)
+    typeError(v.Env(), what + " must be a Uint8Array");
+  return v.As<Napi::Uint8Array>();
+}
+
 int64_t intArg(const Napi::Value& v, const std::string& what, int64_t min) {
   if (!v.IsNumber()) typeError(v.Env(), what + " must be a number");
   const double d = v.As<Napi::Number>().DoubleValue();
@@ -85,10 +91,7 @@ MatmulArgs weightArg(Napi::Env env, const Napi::Value& v, const std::string& whe
   const bool blockQuant = a.dtype == kQ8 || a.dtype == kQ4;
   if (blockQuant && a.K % 32)
     typeError(env, fn + ": a " + dtype + " weight needs cols divisible by 32 (got " + std::to_string(a.K) + ")");
-  const Napi::Value data = w.Get("data");
-  if (!data.IsTypedArray() || data.As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array)
-    typeError(env, fn + ".data must be a Uint8Array");
-  auto bytesArr = data.As<Napi::Uint8Array>();
+  auto bytesArr = u8Arg(w.Get("data"), fn + ".data");
   const int64_t wantBytes = a.N * a.K * num / den;
   if ((int64_t)bytesArr.ByteLength() != wantBytes)
     typeError(env, fn + ".data has " + std::to_string(bytesArr.ByteLength()) + " bytes but a " + dtype + " [" +
@@ -221,9 +224,7 @@ Napi::Value Quantize(const Napi::CallbackInfo& info) {
   const std::string dt = info[1].IsString() ? info[1].As<Napi::String>().Utf8Value() : "";
   if (dt != "q8_0" && dt != "q4_0") typeError(env, "quantize: dtype must be q8_0 or q4_0");
   const bool q8 = dt == "q8_0";
-  if (!info[2].IsTypedArray() || info[2].As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array)
-    typeError(env, "quantize: data must be a Uint8Array");
-  auto data = info[2].As<Napi::Uint8Array>();
+  auto data = u8Arg(info[2], "quantize: data");
   const F32 scales = f32Arg(info[3], "quantize: scales");
   const int64_t N = w.N, K = w.K, nb = K / 32;
   if ((int64_t)data.ByteLength() != (q8 ? N * K : N * K / 2)) typeError(env, "quantize: data has the wrong length");
@@ -278,9 +279,7 @@ void freeAligned(napi_env, void* data, void*) { std::free(data); }
 Napi::Value CopyToHugePages(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   needArgs(info, 1, "copyToHugePages");
-  if (!info[0].IsTypedArray() || info[0].As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array)
-    typeError(env, "copyToHugePages: src must be a Uint8Array");
-  auto src = info[0].As<Napi::Uint8Array>();
+  auto src = u8Arg(info[0], "copyToHugePages: src");
   const size_t n = src.ByteLength();
   if (n == 0) return Napi::Uint8Array::New(env, 0);
   const size_t huge = 2u << 20, cap = (n + huge - 1) / huge * huge;

@@ -3,15 +3,10 @@ import type { Engine } from '../engine/api';
 import { engineInfo } from '../engine/index';
 import { seededRandom } from '../engine/sampler';
 
-/** `n` seeded token ids in [0, vocab), never `avoid` (e.g. EOS). */
-export function randomTokens(n: number, vocab: number, seed: number, avoid = -1): number[] {
+/** `n` seeded token ids in [0, vocab). */
+function randomTokens(n: number, vocab: number, seed: number): number[] {
   const r = seededRandom(seed);
-  const out: number[] = [];
-  while (out.length < n) {
-    const id = Math.floor(r() * vocab);
-    if (id !== avoid) out.push(id);
-  }
-  return out;
+  return Array.from({ length: n }, () => Math.floor(r() * vocab));
 }
 
 let seedCounter = 1000;

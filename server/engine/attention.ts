@@ -72,8 +72,9 @@ function attendExpanded(k: Kernels, cfg: ModelConfig, w: AttentionWeights, q: Fl
   return out;
 }
 
-/** Copies head h of every token, [T, H, width] (row stride `stride`, head offset `offset`) → [T, width]. */
+/** Head h of every token, [T, H, width] (row stride `stride`, head offset `offset`) → [T, width] (a view when T is 1). */
 function gatherHead(src: Float32Array, T: number, stride: number, offset: number, width: number): Float32Array {
+  if (T === 1) return src.subarray(offset, offset + width); // decode: already contiguous
   const out = new Float32Array(T * width);
   for (let t = 0; t < T; t++) out.set(src.subarray(t * stride + offset, t * stride + offset + width), t * width);
   return out;
@@ -97,9 +98,10 @@ function attendAbsorbed(k: Kernels, cfg: ModelConfig, w: AttentionWeights, q: Fl
   const qLat = new Float32Array(T * H * D); // [T, H, kvLora + rope]
   for (let h = 0; h < H; h++) {
     if (nope) {
-      const lat = new Float32Array(T * L); // [T, kvLora] = q_nope_h [T, nope] · W_UK_h [nope, kvLora]
+      // [T, kvLora] = q_nope_h [T, nope] · W_UK_h [nope, kvLora]; decode writes straight into qLat's head slot
+      const lat = T === 1 ? qLat.subarray(h * D, h * D + L) : new Float32Array(T * L);
       k.matmul(lat, gatherHead(q, T, H * dq, h * dq, nope), T, ukT[h]);
-      scatterHead(qLat, lat, T, H * D, h * D, L);
+      if (T > 1) scatterHead(qLat, lat, T, H * D, h * D, L);
     }
     scatterHead(qLat, gatherHead(q, T, H * dq, h * dq + nope, rope), T, H * D, h * D + L, rope);
   }
@@ -115,9 +117,9 @@ function attendAbsorbed(k: Kernels, cfg: ModelConfig, w: AttentionWeights, q: Fl
   });
   const out = new Float32Array(T * H * dv); // [T, H, v]
   for (let h = 0; h < H; h++) {
-    const vh = new Float32Array(T * dv); // [T, v] = latent_h [T, kvLora] · W_UVᵀ
+    const vh = T === 1 ? out.subarray(h * dv, (h + 1) * dv) : new Float32Array(T * dv); // [T, v] = latent_h [T, kvLora] · W_UVᵀ
     k.matmul(vh, gatherHead(latOut, T, H * L, h * L, L), T, uv[h]);
-    scatterHead(out, vh, T, H * dv, h * dv, dv);
+    if (T > 1) scatterHead(out, vh, T, H * dv, h * dv, dv);
   }
   return out;
 }

@@ -5,7 +5,7 @@ import { writeFileAtomic } from './safetensors-writer';
 import { writeSyntheticModel } from './synthetic';
 
 /** Every DeepSeek-V3 feature in miniature: q_lora, sigmoid + bias + groups, YaRN, a dense layer, one MTP layer. */
-export const DEMO_CONFIG = {
+const DEMO_CONFIG = {
   architectures: ['DeepseekV3ForCausalLM'],
   model_type: 'deepseek_v3',
   vocab_size: 129280,

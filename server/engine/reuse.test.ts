@@ -1,5 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { Kernels } from '../../native/api';
+import { kernels } from '../../native/index';
 import { loadEngine } from './index';
 import { makeTinyModel, TINY_V2, TINY_V3 } from './test-models';
 
@@ -37,12 +39,25 @@ test('a keystroke after a cached prompt computes only the new token', async () =
 });
 
 test('fused MoE decode (one native call per layer) gives the same tokens and logits as per-expert calls', async () => {
+  // Counts fused calls, so the test fails if `fused` stops choosing the path (both engines would then agree trivially).
+  let fusedCalls = 0;
+  const counting: Kernels = Object.assign(Object.create(kernels) as Kernels, {
+    moeExperts: (...args: Parameters<Kernels['moeExperts']>) => (fusedCalls++, kernels.moeExperts(...args)),
+  });
   for (const dir of [v3, v2]) {
-    const fused = await loadEngine(dir, { noTokenizer: true, maxSequences: 0 });
-    const naive = await loadEngine(dir, { noTokenizer: true, maxSequences: 0, fused: false });
-    const a = await fused.generate({ prompt: BASE, maxTokens: 8, ignoreEos: true });
+    const fused = await loadEngine(dir, { noTokenizer: true, maxSequences: 0, kernels: counting });
+    const naive = await loadEngine(dir, { noTokenizer: true, maxSequences: 0, fused: false, kernels: counting });
+    fusedCalls = 0;
     const b = await naive.generate({ prompt: BASE, maxTokens: 8, ignoreEos: true });
+    assert.equal(fusedCalls, 0);
+    const a = await fused.generate({ prompt: BASE, maxTokens: 8, ignoreEos: true });
+    assert.ok(fusedCalls > 0);
     assert.deepEqual(a.tokens, b.tokens);
+    // One token (T = 1) decodes through the MoE path under test: the logits agree up to summation order.
+    const la = fused.logits([BASE[1]]);
+    const lb = naive.logits([BASE[1]]);
+    const scale = lb.reduce((m, x) => Math.max(m, Math.abs(x)), 0);
+    assert.ok(la.every((x, i) => Math.abs(x - lb[i]) <= 1e-4 * scale));
   }
 });
 

@@ -7,8 +7,6 @@ const DTYPE_BYTES: Record<string, number> = {
   F32: 4, BF16: 2, F16: 2, F8_E4M3: 1,
   F64: 8, I64: 8, U64: 8, I32: 4, U32: 4, I16: 2, U16: 2, I8: 1, U8: 1, BOOL: 1, F8_E5M2: 1,
 };
-export const COMPUTE_DTYPES = ['F32', 'BF16', 'F16', 'F8_E4M3'] as const;
-export type ComputeDType = (typeof COMPUTE_DTYPES)[number];
 
 export interface TensorInfo {
   name: string;

@@ -36,7 +36,7 @@ export class Sampler {
     const probs = new Float64Array(V); // unnormalized, the top token has 1
     let sum = 0;
     for (let i = 0; i < V; i++) sum += probs[i] = Math.exp((logits[i] - max) / this.temperature);
-    if (this.topP >= 1) return pick(probs, Array.from({ length: V }, (_, i) => i), V, sum, this.random());
+    if (this.topP >= 1) return pick(probs, undefined, V, sum, this.random());
     // Nucleus: the most likely tokens whose cumulative probability first reaches top-p. Only tokens above a
     // threshold are sorted; it drops until they hold enough mass, so the nucleus is always among them.
     let order: number[] = [];
@@ -54,12 +54,13 @@ export class Sampler {
   }
 }
 
-/** Draws from the first `n` ids of `order` in proportion to probs (their total is `mass`). */
-function pick(probs: Float64Array, order: number[], n: number, mass: number, u: number): number {
+/** Draws from the first `n` ids of `order` (undefined: ids 0..n-1) in proportion to probs (their total is `mass`). */
+function pick(probs: Float64Array, order: number[] | undefined, n: number, mass: number, u: number): number {
   let r = u * mass;
   for (let i = 0; i < n; i++) {
-    r -= probs[order[i]];
-    if (r < 0) return order[i];
+    const id = order ? order[i] : i;
+    r -= probs[id];
+    if (r < 0) return id;
   }
-  return order[n - 1];
+  return order ? order[n - 1] : n - 1;
 }

@@ -80,7 +80,7 @@ export function requiredTensors(cfg: ModelConfig): { name: string; shape: number
 }
 
 /** Seeded tensors for `configJson` in the requested storage format (fp8: linears + `_scale_inv`). */
-export function syntheticTensors(configJson: Record<string, unknown>, opts: SyntheticOptions = {}): TensorToWrite[] {
+function syntheticTensors(configJson: Record<string, unknown>, opts: SyntheticOptions = {}): TensorToWrite[] {
   const cfg = parseConfig(configJson);
   const random = seededRandom(opts.seed ?? 1);
   const dtype = opts.dtype ?? 'f32';

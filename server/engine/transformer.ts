@@ -42,12 +42,14 @@ export class Transformer {
     return { past, cos, sin, softmaxScale: this.rope.softmaxScale };
   }
 
-  /** One decoder block in place on x [T, hidden]: h = x + attn(norm(x)); x = h + mlp(norm(h)). */
-  block(lw: LayerWeights, x: Float32Array, T: number, cache: LayerCache, s: AttentionStep, absorbed: boolean): void {
+  /**
+   * One decoder block in place on x [T, hidden]: h = x + attn(norm(x)); x = h + mlp(norm(h)).
+   * `normed` and `delta` are [T, hidden] scratch, fully overwritten (forward() shares one pair across layers).
+   */
+  block(lw: LayerWeights, x: Float32Array, T: number, cache: LayerCache, s: AttentionStep, absorbed: boolean,
+    normed = new Float32Array(T * this.cfg.hiddenSize), delta = new Float32Array(T * this.cfg.hiddenSize)): void {
     const { k, cfg } = this;
     const n = T * cfg.hiddenSize;
-    const normed = new Float32Array(n);
-    const delta = new Float32Array(n);
     k.rmsnorm(normed, x, lw.inputNorm, T, cfg.rmsNormEps);
     mlaForward(k, cfg, lw.attn, normed, T, cache, s, delta, absorbed);
     k.axpy(x, delta, 1, n);
@@ -66,7 +68,9 @@ export class Transformer {
     const x = this.embed(this.w.embed, tokens);
     const s = this.step(cache.length, T);
     cache.reserve(T);
-    this.w.layers.forEach((lw, i) => this.block(lw, x, T, cache.layers[i], s, absorbed));
+    const normed = new Float32Array(x.length);
+    const delta = new Float32Array(x.length);
+    this.w.layers.forEach((lw, i) => this.block(lw, x, T, cache.layers[i], s, absorbed, normed, delta));
     this.k.rmsnorm(x, x, this.w.norm, T, this.cfg.rmsNormEps);
     cache.commit(tokens);
     return x;

@@ -60,9 +60,10 @@ export function applyModelAnswer(answer: string, files: SourceFile[], opts: Appl
     }
     return s;
   };
+  const knownPaths = [...known.keys()];
   try {
     for (const op of parsed.ops) {
-      const target = targetPath(op, root, opts.defaultPath, files, [...known.keys()]);
+      const target = targetPath(op, root, opts.defaultPath, files, knownPaths);
       applyOp(op, stateFor(target));
     }
   } catch (e) {

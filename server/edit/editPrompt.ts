@@ -1,7 +1,7 @@
 // Builds the user message asking the model for an edit in a given answer format.
 import path from 'node:path';
 import type { ConcreteFormat, SourceFile } from './types';
-import { F } from './prompts/fence';
+import { fenceFor } from './prompts/fence';
 import { searchReplaceExample, searchReplaceInstructions } from './prompts/searchReplace';
 import { udiffExample, udiffInstructions } from './prompts/udiff';
 import { wholeExample, wholeInstructions } from './prompts/whole';
@@ -22,9 +22,7 @@ export function editPrompt(format: ConcreteFormat, file: SourceFile, instruction
   selection?: { startLine: number; endLine: number }): string {
   const { instructions, example } = PROMPTS[format];
   const lang = LANGUAGES[path.extname(file.path).toLowerCase()] ?? '';
-  // A fence longer than any backtick run in the file, so the file cannot close it.
-  const longest = Math.max(2, ...(file.text.match(/`+/g) ?? []).map((r) => r.length));
-  const fence = longest >= 3 ? '`'.repeat(longest + 1) : F;
+  const fence = fenceFor(file.text);
   const body = file.text.replace(/\r\n/g, '\n').replace(/\n$/, '');
   const parts = [instructions, example, `Current content of ${file.path}:\n${fence}${lang}\n${body}\n${fence}`];
   if (selection) {

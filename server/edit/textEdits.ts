@@ -7,7 +7,14 @@ function linesWithEndings(text: string): string[] {
   return text.match(/[^\n]*\n|[^\n]+$/g) ?? [];
 }
 
-function positionAt(lineStarts: number[], text: string, offset: number): Position {
+/** Offset where each line of text starts. */
+function lineStartsOf(text: string): number[] {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) if (text[i] === '\n') starts.push(i + 1);
+  return starts;
+}
+
+function positionAt(lineStarts: number[], offset: number): Position {
   let lo = 0;
   let hi = lineStarts.length - 1;
   while (lo < hi) {
@@ -20,14 +27,13 @@ function positionAt(lineStarts: number[], text: string, offset: number): Positio
 
 export function minimalEdits(oldText: string, newText: string): TextEdit[] {
   const oldLines = linesWithEndings(oldText);
-  const lineStarts = [0];
-  for (let i = 0; i < oldText.length; i++) if (oldText[i] === '\n') lineStarts.push(i + 1);
+  const lineStarts = lineStartsOf(oldText);
   const edits: TextEdit[] = [];
   let offset = 0;
   let pending: { start: number; end: number; text: string } | null = null;
   const flush = () => {
     if (!pending) return;
-    edits.push({ range: { start: positionAt(lineStarts, oldText, pending.start), end: positionAt(lineStarts, oldText, pending.end) }, newText: pending.text });
+    edits.push({ range: { start: positionAt(lineStarts, pending.start), end: positionAt(lineStarts, pending.end) }, newText: pending.text });
     pending = null;
   };
   for (const part of diffArrays(oldLines, linesWithEndings(newText))) {
@@ -50,8 +56,7 @@ export function minimalEdits(oldText: string, newText: string): TextEdit[] {
 
 /** Applies non-overlapping edits to text (used to check the edits reproduce newText). */
 export function applyTextEdits(text: string, edits: TextEdit[]): string {
-  const lineStarts = [0];
-  for (let i = 0; i < text.length; i++) if (text[i] === '\n') lineStarts.push(i + 1);
+  const lineStarts = lineStartsOf(text);
   const offsetOf = (p: Position) => Math.min(text.length, (lineStarts[p.line] ?? text.length) + p.character);
   const sorted = [...edits].sort((a, b) => offsetOf(b.range.start) - offsetOf(a.range.start));
   let out = text;

@@ -1,6 +1,6 @@
 // Reads tokenizer_config.json: which tokens open/close a sequence and how chats are laid out.
 
-import { TokenizerFileError } from './tokenizerJson';
+import { isObject, TokenizerFileError } from './tokenizerJson';
 
 export interface TokenizerConfig {
   bosToken: string | undefined;
@@ -12,8 +12,6 @@ export interface TokenizerConfig {
   /** The whole parsed file (the encoder library reads a few more keys). */
   raw: Record<string, unknown>;
 }
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** What a directory without tokenizer_config.json gets. */
 export const EMPTY_TOKENIZER_CONFIG: TokenizerConfig = { bosToken: undefined, eosToken: undefined, addBosToken: false, chatTemplate: undefined, raw: {} };

@@ -29,7 +29,7 @@ export class TokenizerFileError extends Error {
   }
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isId = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0;
 
 /** Parses tokenizer.json text; `file` names the file in every error. */

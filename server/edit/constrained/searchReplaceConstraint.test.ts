@@ -55,7 +55,7 @@ test('the trie holds every single byte and spells each token once', () => {
   const walk = (node: number, depth: number): void => {
     const id = trie.tokenAt(node);
     if (id >= 0) { assert.equal(trie.bytesById[id]!.length, depth); spelled.add(id); }
-    trie.forEachChild(node, (_b, child) => walk(child, depth + 1));
+    for (let c = trie.firstChildOf(node); c >= 0; c = trie.nextSiblingOf(c)) walk(c, depth + 1);
   };
   walk(0, 0);
   for (let b = 0; b < 256; b++) assert.ok(trie.tokenAt(trie.child(0, b)) >= 0, `byte ${b} has a token`);

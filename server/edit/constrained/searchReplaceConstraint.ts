@@ -2,6 +2,7 @@
 // the block grammar are allowed, found by walking the vocabulary trie along the automaton (never all 129k tokens).
 import type { TokenConstraint } from '../../engine/api';
 import { isElisionLine } from '../match/elision';
+import { findRuns } from '../match/ladder';
 import { BlockGrammar, DIVIDER, HEAD, TAIL, WIDE } from './blockGrammar';
 import { ConstraintError, FileSpans, replaceLines } from './fileSpans';
 import { ROOT, type VocabTrie } from './vocabTrie';
@@ -303,7 +304,8 @@ export class SearchReplaceConstraint implements TokenConstraint {
     const search = body.slice(0, cut).replace(/\n$/, '').split('\n');
     const rest = body.slice(cut + DIVIDER.length);
     const replace = rest === '' ? [] : rest.replace(/\n$/, '').split('\n');
-    const start = findRun(this.spans.lines, search, this.spans.first);
+    const start = findRuns(this.spans.lines, search, (a, b) => a === b, this.spans.first)[0];
+    if (start === undefined) throw new Error('SEARCH/REPLACE constraint: internal error, a completed SEARCH part is not in the file');
     const region = { startLine: this.spans.first + 1, endLine: this.spans.last + 1 + replace.length - search.length };
     try {
       this.spans = new FileSpans(replaceLines(this.spans, start, start + search.length - 1, replace), this.spans.path, region);
@@ -336,9 +338,4 @@ function candidateList(ids: number[], dists: number[], trie: VocabTrie): Candida
     if (dists[i] > maxDist) maxDist = dists[i];
   }
   return { ids: Int32Array.from(ids), dists: Int32Array.from(dists), maxDist, newlines: Int32Array.from(newlines) };
-}
-
-function findRun(lines: string[], run: string[], from: number): number {
-  for (let i = from; i + run.length <= lines.length; i++) if (run.every((l, k) => lines[i + k] === l)) return i;
-  throw new Error('SEARCH/REPLACE constraint: internal error, a completed SEARCH part is not in the file');
 }

@@ -18,7 +18,6 @@ export class VocabTrie {
   private readonly token: Int32Array;
   /** Children of the root by byte (the root has up to 256). */
   private readonly rootChild = new Int32Array(256).fill(-1);
-  readonly nodeCount: number;
   /** Token ids in byte order: the tokens below a node are sorted[subtreeStart[node] .. subtreeEnd[node]). */
   readonly sorted: Int32Array;
   private readonly subtreeStart: Int32Array;
@@ -85,7 +84,6 @@ export class VocabTrie {
       if (this.token[leaf] < 0) this.token[leaf] = id;
       prev = b;
     }
-    this.nodeCount = nodes;
   }
 
   /** The token a node spells, or -1. */
@@ -118,11 +116,6 @@ export class VocabTrie {
   edgeOf(node: number): number {
     return this.edge[node];
   }
-
-  /** Calls visit(byte, child) for every child of node, in byte order. */
-  forEachChild(node: number, visit: (b: number, child: number) => void): void {
-    for (let c = this.firstChild[node]; c >= 0; c = this.nextSibling[c]) visit(this.edge[c], c);
-  }
 }
 
 function compareBytes(a: Uint8Array, b: Uint8Array): number {
@@ -144,10 +137,11 @@ const hasTokenStrings = (t: Tokenizer): t is Tokenizer & TokenStrings =>
 export function vocabularyBytes(tokenizer: Tokenizer): (Uint8Array | undefined)[] {
   const out: (Uint8Array | undefined)[] = new Array(tokenizer.vocabSize);
   const utf8 = new TextEncoder();
+  const strings = hasTokenStrings(tokenizer) ? tokenizer : undefined;
   for (let id = 0; id < tokenizer.vocabSize; id++) {
-    if (hasTokenStrings(tokenizer)) {
-      const s = tokenizer.idToToken(id);
-      out[id] = s === undefined || tokenizer.isSpecial(id) ? undefined : tokenBytes(s);
+    if (strings) {
+      const s = strings.idToToken(id);
+      out[id] = s === undefined || strings.isSpecial(id) ? undefined : tokenBytes(s);
     } else {
       // Without token strings a partial UTF-8 token decodes to U+FFFD and cannot be placed: leave it out.
       const s = tokenizer.decode([id], { skipSpecial: true });

@@ -20,6 +20,8 @@ export interface Strategy { name: MatchStrategy; place(file: string[], quote: Qu
 export const FUZZY_LIMITS = { maxQuotedLines: 400, maxCells: 400_000, threshold: 0.8, tieMargin: 0.02 };
 
 type LineEq = (fileLine: string, quotedLine: string) => boolean;
+/** Equal but for leading and trailing whitespace. */
+const trimmedEq: LineEq = (a, b) => a.trim() === b.trim();
 
 /** Start indexes where `quoted` matches file lines under `eq`. */
 export function findRuns(file: string[], quoted: string[], eq: LineEq, from = 0, to = file.length): number[] {
@@ -86,10 +88,7 @@ export const trailingWhitespace: Strategy = {
 
 export const indentation: Strategy = {
   name: 'indentation',
-  place: (file, quote) => {
-    const eq: LineEq = (a, b) => a.trim() === b.trim();
-    return placeOneToOne(file, quote, eq) ?? placeOneToOne(file, trimBlankEdges(quote), eq);
-  },
+  place: (file, quote) => placeOneToOne(file, quote, trimmedEq) ?? placeOneToOne(file, trimBlankEdges(quote), trimmedEq),
 };
 
 /** "...": each quoted piece matches in order; the lines between pieces are kept where the replacement elides them too. */
@@ -104,14 +103,13 @@ export const elision: Strategy = {
     const last = sPieces.length - 1;
     if (sPieces[last].length === 0 && rPieces[last].length === 0) { sPieces = sPieces.slice(0, -1); rPieces = rPieces.slice(0, -1); }
     if (sPieces.some((p) => p.filter((l) => !isBlank(l)).length === 0)) return null;
-    const eq: LineEq = (a, b) => a.trim() === b.trim();
     // Every complete chain of pieces, from each place the first piece fits.
     const chains: number[][] = [];
-    for (const first of findRuns(file, sPieces[0], eq)) {
+    for (const first of findRuns(file, sPieces[0], trimmedEq)) {
       const chain = [first];
       let cursor = first + sPieces[0].length;
       for (let p = 1; p < sPieces.length; p++) {
-        const next = findRuns(file, sPieces[p], eq, cursor)[0];
+        const next = findRuns(file, sPieces[p], trimmedEq, cursor)[0];
         if (next === undefined) break;
         chain.push(next);
         cursor = next + sPieces[p].length;
@@ -197,7 +195,8 @@ export function placeQuote(file: string[], quote: Quote): LadderResult {
     }
     return { ok: false, reason: outcome.reason };
   }
-  const near = closestWindow(file, trimBlankEdges(quote).search);
-  const closest = near ? file.slice(near.start, near.start + trimBlankEdges(quote).search.length).join('\n') : undefined;
+  const { search } = trimBlankEdges(quote);
+  const near = closestWindow(file, search);
+  const closest = near ? file.slice(near.start, near.start + search.length).join('\n') : undefined;
   return { ok: false, reason: 'the quoted text was not found in the file', closest };
 }

@@ -20,8 +20,9 @@ export function mergeOnto(actual: string[], quoted: string[], replacement: strin
   let qi = 0;
   let changeFrom = 0; // where the current run of removed/added lines starts in `quoted`
   let added: string[] = [];
+  const reindent = reindenter(actual, quoted);
   const flush = () => {
-    for (const line of added) out.push(reindent(line, actual, quoted, changeFrom));
+    for (const line of added) out.push(reindent(line, changeFrom));
     added = [];
   };
   for (const part of parts) {
@@ -57,11 +58,12 @@ function mergeElided(actual: string[], quoted: string[], replacement: string[]):
 
 function stepsToLines(steps: AlignStep[], actual: string[], quoted: string[]): string[] {
   const out: string[] = [];
+  const reindent = reindenter(actual, quoted);
   let qi = 0;
   for (const s of steps) {
     if (s.op === 'keep' || s.op === 'elide') { out.push(actual[s.from]); qi = s.from + 1; }
     else if (s.op === 'delete') qi = s.from + 1;
-    else if (s.op === 'insert') out.push(reindent(s.line, actual, quoted, qi));
+    else if (s.op === 'insert') out.push(reindent(s.line, qi));
   }
   return out;
 }
@@ -77,8 +79,11 @@ function indentUnit(lines: string[]): number {
   return unit || 4;
 }
 
-/** Re-indents an added line: by the model→file indentation seen on quoted lines, else relative to the nearest one. */
-export function reindent(line: string, actual: string[], quoted: string[], near: number): string {
+/**
+ * Re-indents the lines added among `quoted` (the model's copy of `actual`): by the model→file indentation seen on
+ * quoted lines, else relative to the nearest one. What depends only on the block is worked out once, not per line.
+ */
+function reindenter(actual: string[], quoted: string[]): (line: string, near: number) => string {
   // Quoted with the file's own indentation everywhere: the model's new lines are as it means them.
   let identity = true;
   let pairs = 0;
@@ -87,34 +92,37 @@ export function reindent(line: string, actual: string[], quoted: string[], near:
     pairs++;
     identity = indentOf(quoted[i]) === indentOf(actual[i]);
   }
-  if (identity && pairs > 0) return line;
-  if (line === '') return line;
-  const lInd = indentOf(line);
-  const body = line.slice(lInd.length);
-  // The nearest quoted line indented like this one shows how the file writes that indentation.
-  for (let d = 0; d < quoted.length; d++) {
-    for (const i of [near - 1 - d, near + d]) {
-      if (i < 0 || i >= quoted.length || isBlank(quoted[i]) || isBlank(actual[i])) continue;
-      if (indentOf(quoted[i]) === lInd) return indentOf(actual[i]) + body;
-    }
-  }
-  if (isBlank(line)) return line;
-  let anchor = -1;
-  for (let i = Math.min(near, quoted.length) - 1; i >= 0; i--) if (!isBlank(quoted[i]) && !isBlank(actual[i])) { anchor = i; break; }
-  if (anchor < 0) for (let i = near; i < quoted.length; i++) if (!isBlank(quoted[i]) && !isBlank(actual[i])) { anchor = i; break; }
-  if (anchor < 0) return line;
-  const qInd = indentOf(quoted[anchor]);
-  const fInd = indentOf(actual[anchor]);
+  if (identity && pairs > 0) return (line) => line;
   const fileUsesTabs = actual.some((l) => l.startsWith('\t')) && !actual.some((l) => l.startsWith('  '));
-  const modelUsesTabs = lInd.includes('\t') || quoted.some((l) => l.startsWith('\t'));
-  if (qInd === fInd && fileUsesTabs === modelUsesTabs) return line;
+  const quotedUsesTabs = quoted.some((l) => l.startsWith('\t'));
   const unit = indentUnit(quoted);
   const cols = (s: string) => s.replace(/\t/g, ' '.repeat(unit)).length;
-  const delta = cols(lInd) - cols(qInd); // the added line's depth relative to the anchor, in columns
-  if (fileUsesTabs) {
-    // Whole units become tabs; a remainder (the space before " * " in a doc comment) stays spaces.
-    const width = Math.max(0, cols(fInd) + delta);
-    return '\t'.repeat(Math.floor(width / unit)) + ' '.repeat(width % unit) + body;
-  }
-  return ' '.repeat(Math.max(0, cols(fInd) + delta)) + body;
+  return (line, near) => {
+    if (line === '') return line;
+    const lInd = indentOf(line);
+    const body = line.slice(lInd.length);
+    // The nearest quoted line indented like this one shows how the file writes that indentation.
+    for (let d = 0; d < quoted.length; d++) {
+      for (const i of [near - 1 - d, near + d]) {
+        if (i < 0 || i >= quoted.length || isBlank(quoted[i]) || isBlank(actual[i])) continue;
+        if (indentOf(quoted[i]) === lInd) return indentOf(actual[i]) + body;
+      }
+    }
+    if (isBlank(line)) return line;
+    let anchor = -1;
+    for (let i = Math.min(near, quoted.length) - 1; i >= 0; i--) if (!isBlank(quoted[i]) && !isBlank(actual[i])) { anchor = i; break; }
+    if (anchor < 0) for (let i = near; i < quoted.length; i++) if (!isBlank(quoted[i]) && !isBlank(actual[i])) { anchor = i; break; }
+    if (anchor < 0) return line;
+    const qInd = indentOf(quoted[anchor]);
+    const fInd = indentOf(actual[anchor]);
+    const modelUsesTabs = lInd.includes('\t') || quotedUsesTabs;
+    if (qInd === fInd && fileUsesTabs === modelUsesTabs) return line;
+    const delta = cols(lInd) - cols(qInd); // the added line's depth relative to the anchor, in columns
+    if (fileUsesTabs) {
+      // Whole units become tabs; a remainder (the space before " * " in a doc comment) stays spaces.
+      const width = Math.max(0, cols(fInd) + delta);
+      return '\t'.repeat(Math.floor(width / unit)) + ' '.repeat(width % unit) + body;
+    }
+    return ' '.repeat(Math.max(0, cols(fInd) + delta)) + body;
+  };
 }

@@ -1,6 +1,8 @@
 // Test helper: renders a (before, after) pair as a model answer in each format, with or without the
 // mistakes models make, so the applier can be scored on real edits.
 import { diffArrays } from 'diff';
+import { indentOf } from '../lines';
+import { fenceFor } from '../prompts/fence';
 import type { ConcreteFormat } from '../types';
 import type { CorpusCase } from './corpus';
 
@@ -13,8 +15,6 @@ interface Change { oldStart: number; oldEnd: number; added: string[] }
 /** A rendered block: quoted lines and replacement, with the 0-based old start. */
 interface Block { start: number; search: string[]; replace: string[] }
 
-/** The fence the prompt uses for a file: longer than any backtick run inside it. */
-const fenceFor = (text: string) => '`'.repeat(Math.max(3, ...(text.match(/`+/g) ?? []).map((r) => r.length + 1)));
 const lf = (t: string) => t.replace(/\r\n/g, '\n');
 const linesOf = (t: string) => { const l = lf(t).split('\n'); if (l[l.length - 1] === '') l.pop(); return l; };
 
@@ -82,7 +82,7 @@ function blocksOf(before: string[], changes: Change[], ctx: number, gap: number,
 }
 
 const minIndent = (lines: string[]) => {
-  const ind = lines.filter((l) => l.trim()).map((l) => /^[ \t]*/.exec(l)![0]);
+  const ind = lines.filter((l) => l.trim()).map(indentOf);
   if (ind.length === 0) return '';
   let p = ind[0];
   for (const s of ind) while (!s.startsWith(p)) p = p.slice(0, -1);
@@ -144,7 +144,7 @@ function garbleLines(block: Block, mistake: Mistake, comment: string): Block | n
       });
       if (!best) return null;
       const { s: bs, r: br, n } = best as { s: number; r: number; n: number };
-      const ind = /^[ \t]*/.exec(search[bs])![0];
+      const ind = indentOf(search[bs]);
       const marker = `${ind}${comment} ...`;
       return { ...block, search: [...search.slice(0, bs), marker, ...search.slice(bs + n)], replace: [...replace.slice(0, br), marker, ...replace.slice(br + n)] };
     }
@@ -204,7 +204,7 @@ export function renderAnswer(c: CorpusCase, format: ConcreteFormat, mistake: Mis
       if (part.removed) { i += part.count; continue; }
       const run = part.value;
       if (run.length > 6) {
-        const ind = /^[ \t]*/.exec(run[keep])![0];
+        const ind = indentOf(run[keep]);
         out.push(...run.slice(0, keep), `${ind}${comment} ... existing code ...`, ...run.slice(-keep));
         elided = true;
       } else out.push(...run);

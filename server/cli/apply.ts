@@ -1,6 +1,7 @@
 // `deepseek-local apply`: applies a model answer (stdin) to files, printing or atomically writing the result.
 import fs from 'node:fs';
 import path from 'node:path';
+import { parseCommandArgs } from './args';
 import type { CliCommand } from './index';
 import { applyModelAnswer, writeFilesAtomically, type EditFormat, type SourceFile } from '../edit/index';
 
@@ -19,38 +20,15 @@ function readStdin(): string {
 export const command: CliCommand = {
   summary: 'apply a model answer (stdin) to files: --format auto|search-replace|udiff|whole [--root DIR] [--write] FILE...',
   async run(args: string[]): Promise<number> {
-    try {
-      return runApply(args);
-    } catch (e) {
-      if (e instanceof UsageError) return usage(e.message);
-      throw e;
-    }
-  },
-};
-
-function runApply(args: string[]): number {
-    let format: EditFormat = 'auto';
-    let root = process.cwd();
-    let write = false;
-    const fileArgs: string[] = [];
-    for (let i = 0; i < args.length; i++) {
-      const a = args[i];
-      const value = (name: string) => {
-        if (a.includes('=')) return a.slice(a.indexOf('=') + 1);
-        const v = args[++i];
-        if (v === undefined) throw new UsageError(`${name} needs a value`);
-        return v;
-      };
-      if (a === '--help' || a === '-h') { process.stdout.write(USAGE + '\n'); return 0; }
-      else if (a === '--format' || a.startsWith('--format=')) {
-        const f = value('--format') as EditFormat;
-        if (!FORMATS.includes(f)) return usage(`unknown format "${f}"`);
-        format = f;
-      } else if (a === '--root' || a.startsWith('--root=')) root = path.resolve(value('--root'));
-      else if (a === '--write') write = true;
-      else if (a.startsWith('--')) return usage(`unknown option ${a}`);
-      else fileArgs.push(a);
-    }
+    const parsed = parseCommandArgs('apply', USAGE, args, {
+      format: { type: 'string', default: 'auto' }, root: { type: 'string' }, write: { type: 'boolean', default: false },
+    }, true);
+    if (typeof parsed === 'number') return parsed;
+    const format = parsed.values.format as EditFormat;
+    if (!FORMATS.includes(format)) return usage(`unknown format "${format}"`);
+    const root = path.resolve(parsed.values.root ?? '.');
+    const write = parsed.values.write;
+    const fileArgs = parsed.positionals;
     if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) return usage(`--root ${root}: not a directory`);
     const files: SourceFile[] = [];
     for (const f of fileArgs) {
@@ -87,9 +65,8 @@ function runApply(args: string[]): number {
       process.stdout.write(`${rel(c.path)}: ${how}\n`);
     }
     return 0;
-}
-
-class UsageError extends Error {}
+  },
+};
 
 function usage(message: string): number {
   process.stderr.write(`deepseek-local apply: ${message}\n${USAGE}\n`);

@@ -1,4 +1,31 @@
-// Option values shared by several subcommands, parsed once with one error wording.
+// Option handling shared by several subcommands, parsed once with one error wording.
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+type Values<O extends Options> = ReturnType<typeof parseArgs<{ args: string[]; options: O }>>['values'];
+
+/**
+ * parseArgs for a subcommand with a usage text (`--help`/`-h` is added): the values and positionals (refused
+ * unless `allowPositionals`), or the exit code when it is done already: 0 after printing the usage for --help,
+ * 2 after printing a bad option's error and the usage.
+ */
+export function parseCommandArgs<const O extends Options>(
+  name: string, usage: string, args: string[], options: O, allowPositionals = false,
+): { values: Values<O>; positionals: string[] } | number {
+  let values: Record<string, unknown>;
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({ args, allowPositionals, options: { ...options, help: { type: 'boolean', short: 'h' } } }));
+  } catch (err) {
+    process.stderr.write(`deepseek-local ${name}: ${err instanceof Error ? err.message : String(err)}\n${usage}\n`);
+    return 2;
+  }
+  if (values.help) {
+    process.stdout.write(usage + '\n');
+    return 0;
+  }
+  return { values: values as unknown as Values<O>, positionals };
+}
 
 /** `--threads N`: a positive integer, or undefined when absent. */
 export function parseThreads(text: string | undefined): number | undefined {

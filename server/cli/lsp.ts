@@ -1,9 +1,8 @@
 // `deepseek-local lsp --stdio [--model DIR | --endpoint URL]`: the sidecar LSP server, standalone.
-import { parseArgs } from 'node:util';
 import type { DeepSeekSettings } from '../protocol';
 import { runStdioServer } from '../server';
 import type { CliCommand } from './index';
-import { parseThreads } from './args';
+import { parseCommandArgs, parseThreads } from './args';
 
 const USAGE = `usage: deepseek-local lsp --stdio [--model DIR | --endpoint URL [--model-name NAME]] [--threads N]
   Language server on stdin/stdout. --model / --endpoint override the client's backend settings;
@@ -12,23 +11,12 @@ const USAGE = `usage: deepseek-local lsp --stdio [--model DIR | --endpoint URL [
 export const command: CliCommand = {
   summary: 'LSP server over stdio (inline completions, chat, edits)',
   async run(args) {
-    let values;
-    try {
-      ({ values } = parseArgs({
-        args,
-        options: {
-          stdio: { type: 'boolean' }, model: { type: 'string' }, endpoint: { type: 'string' },
-          'model-name': { type: 'string' }, threads: { type: 'string' }, help: { type: 'boolean' },
-        },
-      }));
-    } catch (err) {
-      process.stderr.write(`deepseek-local lsp: ${err instanceof Error ? err.message : String(err)}\n${USAGE}\n`);
-      return 2;
-    }
-    if (values.help) {
-      process.stdout.write(USAGE + '\n');
-      return 0;
-    }
+    const parsed = parseCommandArgs('lsp', USAGE, args, {
+      stdio: { type: 'boolean' }, model: { type: 'string' }, endpoint: { type: 'string' },
+      'model-name': { type: 'string' }, threads: { type: 'string' },
+    });
+    if (typeof parsed === 'number') return parsed;
+    const { values } = parsed;
     if (!values.stdio) {
       process.stderr.write(`deepseek-local lsp: only --stdio is supported\n${USAGE}\n`);
       return 2;

@@ -1,9 +1,8 @@
 // `deepseek-local serve --model DIR --port N [--host 127.0.0.1]`: OpenAI-compatible HTTP server on the local engine.
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { LocalBackend } from '../backends/local';
 import { parseQuant } from '../engine/quantize';
-import { parseThreads } from './args';
+import { parseCommandArgs, parseThreads } from './args';
 import { startServe } from '../serve/http-server';
 import type { CliCommand } from './index';
 
@@ -14,23 +13,12 @@ const USAGE = `usage: deepseek-local serve --model DIR [--port N] [--host ADDR] 
 export const command: CliCommand = {
   summary: 'OpenAI-compatible HTTP server on the local engine',
   async run(args) {
-    let values;
-    try {
-      ({ values } = parseArgs({
-        args,
-        options: {
-          model: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, name: { type: 'string' },
-          threads: { type: 'string' }, quant: { type: 'string' }, quiet: { type: 'boolean' }, help: { type: 'boolean' },
-        },
-      }));
-    } catch (err) {
-      process.stderr.write(`deepseek-local serve: ${err instanceof Error ? err.message : String(err)}\n${USAGE}\n`);
-      return 2;
-    }
-    if (values.help) {
-      process.stdout.write(USAGE + '\n');
-      return 0;
-    }
+    const parsed = parseCommandArgs('serve', USAGE, args, {
+      model: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, name: { type: 'string' },
+      threads: { type: 'string' }, quant: { type: 'string' }, quiet: { type: 'boolean' },
+    });
+    if (typeof parsed === 'number') return parsed;
+    const { values } = parsed;
     if (!values.model) {
       process.stderr.write(`deepseek-local serve: --model DIR is required\n${USAGE}\n`);
       return 2;

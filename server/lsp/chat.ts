@@ -1,8 +1,8 @@
 // deepseek/chat: the conversation plus attached code, answered as a stream of $/progress partial results.
 import { CancellationToken, Connection, ErrorCodes as LspErrorCodes, ProgressType, ResponseError } from 'vscode-languageserver';
-import type { BackendResult } from '../backends/api';
+import type { BackendResult, GenerateOptions } from '../backends/api';
 import { BackendError } from '../backends/api';
-import { ChatParams, ChatPartial, ChatResult, ChatTurn, ErrorCodes } from '../protocol';
+import { ChatParams, ChatPartial, ChatResult, ChatTurn, ErrorCodes, RequestTiming } from '../protocol';
 import { AttachedCode, buildChatMessages } from '../prompt/chat';
 import type { BackendHost } from './backend-host';
 import type { StatusReporter } from './status';
@@ -26,10 +26,35 @@ export function validateTurns(messages: unknown): ChatTurn[] {
 }
 
 /** Maps a backend failure to a JSON-RPC error (cancellation is not a failure). */
-export function backendFailure(err: unknown): ResponseError<void> {
+function backendFailure(err: unknown): ResponseError<void> {
   if (err instanceof ResponseError) return err;
   const msg = err instanceof Error ? err.message : String(err);
   return new ResponseError(err instanceof BackendError ? ErrorCodes.BackendFailed : LspErrorCodes.InternalError, msg);
+}
+
+/**
+ * One chat generation for a request: cancelled with `token`, counted by `status` as `kind`, maxTokens/temperature
+ * defaulting to the settings, backend failures turned into JSON-RPC errors.
+ */
+export async function runChat(
+  host: BackendHost, status: StatusReporter, kind: RequestTiming['kind'], messages: ChatTurn[], token: CancellationToken,
+  opts: Omit<GenerateOptions, 'maxTokens' | 'signal'> & { maxTokens?: number },
+): Promise<BackendResult> {
+  const backend = host.require();
+  const s = host.settings;
+  const ctl = new AbortController();
+  const sub = token.onCancellationRequested(() => ctl.abort());
+  status.begin();
+  let result: BackendResult | undefined;
+  try {
+    result = await backend.chat(messages, { ...opts, maxTokens: opts.maxTokens ?? s.maxTokens, temperature: opts.temperature ?? s.temperature, signal: ctl.signal });
+    return result;
+  } catch (err) {
+    throw backendFailure(err);
+  } finally {
+    sub.dispose();
+    status.end(kind, result);
+  }
 }
 
 export class ChatFeature {
@@ -58,33 +83,19 @@ export class ChatFeature {
     if (!params || typeof params !== 'object') throw invalid('deepseek/chat needs a ChatParams object');
     const turns = validateTurns(params.messages);
     const messages = buildChatMessages(turns, this.attachments(params));
-    const backend = this.host.require();
-    const ctl = new AbortController();
-    const sub = token.onCancellationRequested(() => ctl.abort());
-    const s = this.host.settings;
     const partial = params.partialResultToken;
-    this.status.begin();
-    let result: BackendResult | undefined;
-    try {
-      result = await backend.chat(messages, {
-        maxTokens: params.maxTokens ?? s.maxTokens,
-        temperature: params.temperature ?? s.temperature,
-        signal: ctl.signal,
-        priority: 'chat',
-        onText: (delta) => {
-          if (partial !== undefined && partial !== null) void this.connection.sendProgress(chatPartial, partial, { delta }).catch(() => undefined);
-        },
-      });
-      return {
-        text: result.text,
-        stopReason: result.stopReason,
-        usage: { promptTokens: result.promptTokens, completionTokens: result.completionTokens },
-      };
-    } catch (err) {
-      throw backendFailure(err);
-    } finally {
-      sub.dispose();
-      this.status.end('chat', result);
-    }
+    const result = await runChat(this.host, this.status, 'chat', messages, token, {
+      maxTokens: params.maxTokens,
+      temperature: params.temperature,
+      priority: 'chat',
+      onText: (delta) => {
+        if (partial !== undefined && partial !== null) void this.connection.sendProgress(chatPartial, partial, { delta }).catch(() => undefined);
+      },
+    });
+    return {
+      text: result.text,
+      stopReason: result.stopReason,
+      usage: { promptTokens: result.promptTokens, completionTokens: result.completionTokens },
+    };
   }
 }

@@ -12,10 +12,10 @@ import type { Backend, BackendResult, ConstraintFactory } from '../backends/api'
 import { applyModelAnswer, chooseFormat, editPrompt } from '../edit/index';
 import type { ConcreteFormat, EditFormat, FileChange, SourceFile } from '../edit/index';
 import { ConstraintError, FileSpans, searchReplaceConstraint, type LineRegion } from '../edit/constrained/index';
-import { Commands, EditCommandArgs, EditCommandResult, ErrorCodes, ExplainResult } from '../protocol';
+import { ChatTurn, Commands, EditCommandArgs, EditCommandResult, ErrorCodes, ExplainResult } from '../protocol';
 import { buildChatMessages, explainMessages } from '../prompt/chat';
 import type { BackendHost } from './backend-host';
-import { backendFailure } from './chat';
+import { runChat } from './chat';
 import type { StatusReporter } from './status';
 import { WorkDone } from './work-done';
 import { Workspace } from './workspace';
@@ -99,28 +99,18 @@ export class EditCommandsFeature {
   }
 
   /** Runs a chat generation with progress and cancellation; returns the answer. */
-  private async generate(kind: 'edit' | 'explain', messages: ReturnType<typeof buildChatMessages>, args: EditCommandArgs, token: CancellationToken, progress: WorkDone, title: string, constraint?: ConstraintFactory): Promise<BackendResult> {
-    const backend = this.host.require();
-    const s = this.host.settings;
-    const ctl = new AbortController();
-    const sub = token.onCancellationRequested(() => ctl.abort());
+  private async generate(kind: 'edit' | 'explain', messages: ChatTurn[], args: EditCommandArgs, token: CancellationToken, progress: WorkDone, title: string, constraint?: ConstraintFactory): Promise<BackendResult> {
     progress.begin(title);
-    this.status.begin();
-    let result: BackendResult | undefined;
+    let result: BackendResult;
     try {
-      result = await backend.chat(messages, {
-        maxTokens: args.maxTokens ?? s.maxTokens,
-        temperature: args.temperature ?? s.temperature,
-        signal: ctl.signal,
+      result = await runChat(this.host, this.status, kind, messages, token, {
+        maxTokens: args.maxTokens,
+        temperature: args.temperature,
         priority: 'edit',
         constraint,
         onText: (delta, text) => progress.report(delta, `${text.length} characters`),
       });
-    } catch (err) {
-      throw backendFailure(err);
     } finally {
-      sub.dispose();
-      this.status.end(kind, result);
       progress.end();
     }
     if (result.stopReason === 'cancelled') throw new ResponseError(LSPErrorCodes.RequestCancelled, `${title}: cancelled`);

@@ -42,6 +42,9 @@ test('cutAtSuffixRepeat stops where the text after the cursor would be repeated'
   const following = '\n  return total;\n}\n';
   assert.deepEqual(cutAtSuffixRepeat('total += 1;\n  return total;\n', following), { text: 'total += 1;', stopped: true });
   assert.deepEqual(cutAtSuffixRepeat('total += 1;\n  log(total);\n', following), { text: 'total += 1;\n  log(total);\n', stopped: false });
+  // the first non-blank line counts, past whitespace-only lines and CRLF endings; all-blank text never stops
+  assert.deepEqual(cutAtSuffixRepeat('total += 1;\n  return total;\n', ' \r\n\t\n  return total; \r\n}\r\n'), { text: 'total += 1;', stopped: true });
+  assert.deepEqual(cutAtSuffixRepeat('x;\n\n', ' \n\n'), { text: 'x;\n\n', stopped: false });
 });
 
 test('trimLineSuffixOverlap drops closers that already follow the cursor, only when unbalanced', () => {

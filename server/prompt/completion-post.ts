@@ -80,7 +80,8 @@ export function cutAtDedent(text: string, linePrefix: string): { text: string; s
  * (ignoring surrounding whitespace) to the first non-blank line of `followingText`.
  */
 export function cutAtSuffixRepeat(text: string, followingText: string): { text: string; stopped: boolean } {
-  const firstFollowing = followingText.split('\n').find((l) => l.trim() !== '')?.trim();
+  // runs per generated token: find the line of the first non-blank character without splitting the whole rest of the file
+  const firstFollowing = /\S[^\n]*/.exec(followingText)?.[0].trimEnd();
   if (!firstFollowing) return { text, stopped: false };
   const lines = text.split('\n');
   let offset = lines[0].length + 1;

@@ -129,9 +129,10 @@ export interface FimContextInput {
 export function buildFimContext(input: FimContextInput): { prefix: string; suffix: string } {
   const { count, budget } = input;
   const suffix = cutSuffix(input.suffix, Math.floor(budget / 4), count);
-  const prefixBudget = Math.max(0, budget - count(suffix) - Math.floor(budget / 6));
+  const suffixTokens = count(suffix);
+  const prefixBudget = Math.max(0, budget - suffixTokens - Math.floor(budget / 6));
   const prefix = cutPrefix(input.prefix, prefixBudget, count);
-  let snippetBudget = budget - count(suffix) - count(prefix);
+  let snippetBudget = budget - suffixTokens - count(prefix);
   const query = input.prefix.slice(-1500);
   // bounded work per keystroke: a few documents, each up to its first 100k characters
   const candidates = input.others

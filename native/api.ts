@@ -13,7 +13,9 @@ export type WeightDType =
   | 'f8_e4m3' // + DeepSeek-V3 block scales: one f32 per 128×128 block (weight ≈ fp8 × scale)
   // Block-quantized (made at load time; cols divisible by 32), one f32 scale per 32 weights of a row,
   // scales [rows, cols/32], weight ≈ code × scale:
-  | 'q8_0' // data: int8 codes [rows, cols]
+  // A matmul with them quantizes the activations the same way, per 32 columns (native/src/act_quant.h): each
+  // block adds dw · dx · Σ code·q, the inner sum an exact integer (as llama.cpp's q8_0/q4_0 dot products).
+  | 'q8_0' // data: int8 codes [rows, cols], each in [-127, 127]
   | 'q4_0'; // data: [rows, cols/2]; per block of 32 columns 16 bytes, byte j = (q[j]+8) | (q[j+16]+8) << 4, q ∈ [-8, 7]
 
 export interface Weight {
@@ -61,6 +63,8 @@ export interface Kernels {
    * and scales into `scales` ([rows, cols/32]); the same bytes as server/engine/quantize.ts computes.
    */
   quantize?(w: Weight, dtype: 'q8_0' | 'q4_0', data: Uint8Array, scales: Float32Array): void;
+  /** Optional: `bytes` zero bytes for weights made at load time, in memory that streams fastest (huge pages). */
+  allocWeightBytes?(bytes: number): Uint8Array;
   /** out[r] = x[r] / sqrt(mean(x[r]²) + eps) * weight; rows of length weight.length. out may alias x. */
   rmsnorm(out: Float32Array, x: Float32Array, weight: Float32Array, rows: number, eps: number): void;
   /** In-place row softmax over `cols` columns of `rows` rows. */

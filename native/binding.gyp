@@ -12,14 +12,15 @@
         "src/thread_pool.cc",
         "src/kernels_scalar.cc",
         "src/kernels_avx2.cc",
-        "src/kernels_avx512.cc"
+        "src/kernels_avx512.cc",
+        "src/kernels_avx512_vnni.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],
       "cflags!": ["-fno-exceptions", "-O2", "-O0"],
       "cflags_cc!": ["-fno-exceptions", "-fno-rtti", "-std=gnu++17", "-O2", "-O0"],
       "cflags": ["-O3", "-pthread", "-fvisibility=hidden"],
-      "cflags_cc": ["-O3", "-std=c++17", "-fexceptions", "-pthread", "-Wall", "-Wextra", "-Wno-unused-parameter", "-Wno-unused-function"],
+      "cflags_cc": ["-O3", "-ffp-contract=off", "-std=c++17", "-fexceptions", "-pthread", "-Wall", "-Wextra", "-Wno-unused-parameter", "-Wno-unused-function"],
       "ldflags": ["-pthread"]
     }
   ]

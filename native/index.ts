@@ -8,10 +8,11 @@ import path from 'node:path';
 import type { Kernels } from './api';
 
 /** What the C++ addon exports (native/src/addon.cc): the kernels (quantize included) plus the extras below. */
-interface Addon extends Omit<Kernels, 'backend' | 'quantize'> {
-  isa: 'scalar' | 'avx2' | 'avx512';
+interface Addon extends Omit<Kernels, 'backend' | 'quantize' | 'allocWeightBytes'> {
+  isa: 'scalar' | 'avx2' | 'avx512' | 'avx512vnni';
   supportedIsas(): string[];
   quantize: NonNullable<Kernels['quantize']>;
+  allocWeightBytes: NonNullable<Kernels['allocWeightBytes']>;
   readBandwidth(bufferBytes: number, threads: number, reps: number): number;
   copyToHugePages(src: Uint8Array): Uint8Array;
   mapFile(file: string, offset?: number, length?: number, maxLength?: number): Uint8Array;
@@ -61,7 +62,7 @@ function privateCopy(file: string): string {
   }
 }
 
-/** ISAs this CPU can run ("scalar", "avx2", "avx512"); DEEPSEEK_NATIVE_ISA may force any of them. */
+/** ISAs this CPU can run ("scalar", "avx2", "avx512", "avx512vnni"); DEEPSEEK_NATIVE_ISA may force any of them. */
 export function supportedIsas(): string[] {
   return load().supportedIsas();
 }
@@ -74,6 +75,7 @@ export const kernels: Kernels = {
   matmul: (...a) => load().matmul(...a),
   moeExperts: (...a) => load().moeExperts(...a),
   quantize: (...a) => load().quantize(...a),
+  allocWeightBytes: (...a) => load().allocWeightBytes(...a),
   rmsnorm: (...a) => load().rmsnorm(...a),
   softmax: (...a) => load().softmax(...a),
   rope: (...a) => load().rope(...a),

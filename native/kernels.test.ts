@@ -47,8 +47,8 @@ function randWeight(dtype: WeightDType, rows: number, cols: number, seed: number
       const scales = Float32Array.from({ length: Math.ceil(rows / 128) * Math.ceil(cols / 128) }, () => 0.5 + Math.abs(r()));
       return { dtype, rows, cols, data, scales };
     }
-    case 'q8_0': case 'q4_0': { // random codes (every byte value) and positive scales
-      const data = Uint8Array.from({ length: dtype === 'q8_0' ? n : n / 2 }, () => bits() & 0xff);
+    case 'q8_0': case 'q4_0': { // random codes (q8: every value in [-127, 127]; q4: every byte) and positive scales
+      const data = Uint8Array.from({ length: dtype === 'q8_0' ? n : n / 2 }, () => dtype === 'q8_0' ? (bits() % 255) - 127 : bits() & 0xff);
       const scales = Float32Array.from({ length: (rows * cols) / 32 }, () => 0.01 + Math.abs(r()) / 64);
       return { dtype, rows, cols, data, scales };
     }
@@ -391,7 +391,7 @@ test('setThreads/getThreads and backend name', () => {
   assert.equal(kernels.getThreads(), 3);
   kernels.setThreads(before);
   assert.equal(kernels.getThreads(), before);
-  assert.match(kernels.backend, /^cpu-(scalar|avx2|avx512)$/);
+  assert.match(kernels.backend, /^cpu-(scalar|avx2|avx512|avx512vnni)$/);
   if (forcedIsa) assert.equal(kernels.backend, `cpu-${forcedIsa}`);
 });
 
@@ -423,5 +423,5 @@ test('every ISA path this CPU supports passes this file', { skip: forcedIsa !== 
   const bad = await run(['-e', `require(${JSON.stringify(path.join(__dirname, 'build/Release/deepseek_native.node'))})`],
     { ...env, DEEPSEEK_NATIVE_ISA: 'sse9' });
   assert.notEqual(bad.status, 0);
-  assert.match(bad.stderr, /DEEPSEEK_NATIVE_ISA='sse9' is not one of scalar, avx2, avx512/);
+  assert.match(bad.stderr, /DEEPSEEK_NATIVE_ISA='sse9' is not one of scalar, avx2, avx512, avx512vnni/);
 });

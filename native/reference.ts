@@ -63,7 +63,56 @@ export function decodeWeight(w: Weight): Float64Array {
   return out;
 }
 
+/** Round half to even (the native quantizer's `nearbyint` in the default rounding mode). */
+function roundHalfEven(v: number): number {
+  const r = Math.round(v);
+  return r - v === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+/**
+ * One row of activations quantized for block-quantized weights (native/src/act_quant.h): per 32 values,
+ * d = amax / 127 and codes round(x · (127 / amax)) in [-127, 127], every step in float32.
+ */
+export function quantizeActivationRow(x: Float32Array): { codes: Int8Array; scales: Float32Array } {
+  const codes = new Int8Array(x.length);
+  const scales = new Float32Array(x.length / 32);
+  for (let b = 0; b < x.length; b += 32) {
+    let amax = 0;
+    for (let j = b; j < b + 32; j++) amax = Math.max(amax, Math.abs(x[j]));
+    const inv = amax > 0 ? Math.fround(127 / amax) : 0;
+    scales[b / 32] = Math.fround(amax / 127);
+    for (let j = b; j < b + 32; j++) codes[j] = Math.max(-127, Math.min(127, roundHalfEven(Math.fround(x[j] * inv))));
+  }
+  return { codes, scales };
+}
+
+/** Code (n, k) of a q8_0 / q4_0 weight, without its scale. */
+function blockQuantCode(w: Weight, n: number, k: number): number {
+  if (w.dtype === 'q8_0') return (w.data[n * w.cols + k] << 24) >> 24;
+  const j = k % 32;
+  const byte = w.data[(n * w.cols + k - j) / 2 + (j % 16)];
+  return (j < 16 ? byte & 15 : byte >> 4) - 8;
+}
+
+/** q8_0 / q4_0 weights meet activations quantized per block: Σ_blocks dw · dx · Σ code·q (exact integers). */
+function blockQuantMatmul(out: Float32Array, x: Float32Array, m: number, w: Weight): void {
+  const nb = w.cols / 32;
+  for (let i = 0; i < m; i++) {
+    const { codes, scales } = quantizeActivationRow(x.subarray(i * w.cols, (i + 1) * w.cols));
+    for (let n = 0; n < w.rows; n++) {
+      let s = 0;
+      for (let b = 0; b < nb; b++) {
+        let dot = 0;
+        for (let k = b * 32; k < b * 32 + 32; k++) dot += blockQuantCode(w, n, k) * codes[k];
+        s += w.scales![n * nb + b] * scales[b] * dot;
+      }
+      out[i * w.rows + n] = s;
+    }
+  }
+}
+
 function matmul(out: Float32Array, x: Float32Array, m: number, w: Weight): void {
+  if (w.dtype === 'q8_0' || w.dtype === 'q4_0') return blockQuantMatmul(out, x, m, w);
   const wd = decodeWeight(w);
   for (let n = 0; n < w.rows; n++) {
     for (let i = 0; i < m; i++) {

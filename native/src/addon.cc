@@ -8,9 +8,11 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "act_quant.h"
 #include "dispatch.h"
 #include "map_file.h"
 
@@ -112,6 +114,22 @@ MatmulArgs weightArg(Napi::Env env, const Napi::Value& v, const std::string& whe
   return a;
 }
 
+// x quantized for q8_0 / q4_0 weights (act_quant.h), in the layout that `dtype` needs.
+struct QuantizedActs {
+  std::vector<int8_t> q;
+  std::vector<float> d;
+  std::vector<int32_t> c;
+  QuantizedActs(const float* x, int64_t m, int64_t K, bool q4) : q(m * K), d(m * K / 32), c(q4 ? m * K / 8 : 0) {
+    const IsaKernels& k = activeKernels();
+    parallel(m, 1, threadsFor(m * K * 8), [&](int, int64_t b, int64_t e) {
+      k.quantizeActs(x, K, q4, q.data(), d.data(), q4 ? c.data() : nullptr, b, e);
+    });
+  }
+  void attach(MatmulArgs& a) const { a.xq = q.data(); a.xd = d.data(); a.xc = c.empty() ? nullptr : c.data(); }
+};
+
+bool isBlockQuant(DType t) { return t == kQ8 || t == kQ4; }
+
 Napi::Value Matmul(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   needArgs(info, 4, "matmul");
@@ -124,6 +142,11 @@ Napi::Value Matmul(const Napi::CallbackInfo& info) {
   a.out = out.p;
   a.x = x.p;
   a.m = m;
+  std::unique_ptr<QuantizedActs> acts;
+  if (isBlockQuant(a.dtype)) {
+    acts = std::make_unique<QuantizedActs>(x.p, m, a.K, a.dtype == kQ4);
+    acts->attach(a);
+  }
   const IsaKernels& k = activeKernels();
   parallel(a.N, 16, threadsFor(m * a.N * a.K), [&](int, int64_t b, int64_t e) { k.matmul(a, b, e); });
   return env.Undefined();
@@ -161,6 +184,7 @@ Napi::Value MoeExperts(const Napi::CallbackInfo& info) {
   if (overlaps(out, x)) typeError(env, "moeExperts: out must not overlap x");
   std::vector<float> gate(inter), up(inter), parts((size_t)(E * H));
   int64_t work = 0;
+  std::unique_ptr<QuantizedActs> xActs[2];  // x quantized once per layout (q8, q4) that gates/ups need
   for (int64_t j = 0; j < E; ++j) {
     g[j].x = u[j].x = x.p; g[j].m = u[j].m = d[j].m = 1;
     g[j].out = gate.data() + hOff[j];
@@ -168,6 +192,12 @@ Napi::Value MoeExperts(const Napi::CallbackInfo& info) {
     d[j].x = gate.data() + hOff[j];
     d[j].out = parts.data() + j * H;
     work += 3 * g[j].N * K;
+    for (MatmulArgs* a : {&g[j], &u[j]}) {
+      if (!isBlockQuant(a->dtype)) continue;
+      auto& acts = xActs[a->dtype == kQ4];
+      if (!acts) acts = std::make_unique<QuantizedActs>(x.p, 1, K, a->dtype == kQ4);
+      acts->attach(*a);
+    }
   }
   const IsaKernels& k = activeKernels();
   const int threads = threadsFor(work);
@@ -182,6 +212,12 @@ Napi::Value MoeExperts(const Napi::CallbackInfo& info) {
     }
   });
   k.siluMul(gate.data(), gate.data(), up.data(), 0, inter);
+  std::vector<std::unique_ptr<QuantizedActs>> hActs(E);  // each expert's hidden state, for quantized downs
+  for (int64_t j = 0; j < E; ++j) {
+    if (!isBlockQuant(d[j].dtype)) continue;
+    hActs[j] = std::make_unique<QuantizedActs>(d[j].x, 1, d[j].K, d[j].dtype == kQ4);
+    hActs[j]->attach(d[j]);
+  }
   // Phase 2: output rows split over threads; each thread sums its rows over the experts.
   parallel(H, 16, threads, [&](int, int64_t b, int64_t e) {
     for (int64_t j = 0; j < E; ++j) k.matmul(d[j], b, e);
@@ -276,30 +312,43 @@ void freeAligned(napi_env, void* data, void*) { std::free(data); }
 // copyToHugePages(src): a copy of the bytes in fresh 2 MiB-aligned memory advised for transparent huge
 // pages. Weights streamed from a memory-mapped file sit in 4 KiB page-cache pages, where every page
 // boundary stops the hardware prefetcher and costs a TLB walk; the copy streams at full bandwidth.
-Napi::Value CopyToHugePages(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  needArgs(info, 1, "copyToHugePages");
-  auto src = u8Arg(info[0], "copyToHugePages: src");
-  const size_t n = src.ByteLength();
+// n bytes in memory advised for transparent huge pages, filled from src (or zeroed when src is null).
+// Runtimes that forbid external memory (Electron's V8 cage) get an ordinary array instead.
+Napi::Uint8Array hugePageArray(Napi::Env env, const uint8_t* src, size_t n, const char* fn) {
   if (n == 0) return Napi::Uint8Array::New(env, 0);
   const size_t huge = 2u << 20, cap = (n + huge - 1) / huge * huge;
   void* p = std::aligned_alloc(huge, cap);
-  if (!p) throw Napi::Error::New(env, "copyToHugePages: out of memory (" + std::to_string(n) + " bytes)");
+  if (!p) throw Napi::Error::New(env, std::string(fn) + ": out of memory (" + std::to_string(n) + " bytes)");
   adviseHugePages(p, cap);
-  std::memcpy(p, src.Data(), n);
+  if (src) std::memcpy(p, src, n);
+  else std::memset(p, 0, n);
   napi_value ab;
   if (napi_create_external_arraybuffer(env, p, n, freeAligned, nullptr, &ab) != napi_ok) {
-    // Runtimes that forbid external memory get an ordinary copy.
     std::free(p);
-    auto copy = Napi::Uint8Array::New(env, n);
-    std::memcpy(copy.Data(), src.Data(), n);
+    auto copy = Napi::Uint8Array::New(env, n);  // zero-filled
+    if (src) std::memcpy(copy.Data(), src, n);
     return copy;
   }
   return Napi::Uint8Array::New(env, n, Napi::ArrayBuffer(env, ab), 0);
 }
 
-// readBandwidth(bufferBytes, threads, reps): bytes/s of the fastest of `reps` multi-threaded
-// streaming sums over a freshly allocated buffer (make it far larger than the last-level cache).
+Napi::Value CopyToHugePages(const Napi::CallbackInfo& info) {
+  needArgs(info, 1, "copyToHugePages");
+  auto src = u8Arg(info[0], "copyToHugePages: src");
+  return hugePageArray(info.Env(), src.Data(), src.ByteLength(), "copyToHugePages");
+}
+
+// allocWeightBytes(n): n zero bytes in huge-page memory, for weights made at load time (quantized).
+Napi::Value AllocWeightBytes(const Napi::CallbackInfo& info) {
+  needArgs(info, 1, "allocWeightBytes");
+  const int64_t n = intArg(info[0], "allocWeightBytes: bytes", 0);
+  return hugePageArray(info.Env(), nullptr, (size_t)n, "allocWeightBytes");
+}
+
+// readBandwidth(bufferBytes, threads, reps): bytes/s of the fastest of `reps` multi-threaded streaming
+// sums over a freshly written buffer (make it far larger than the last-level cache). The buffer lives in
+// huge pages and the loop prefetches ahead, as the matmul kernels do, so this is the rate the machine can
+// really stream at: the limit decode is measured against.
 Napi::Value ReadBandwidth(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   needArgs(info, 3, "readBandwidth");
@@ -307,16 +356,21 @@ Napi::Value ReadBandwidth(const Napi::CallbackInfo& info) {
   const int threads = (int)intArg(info[1], "readBandwidth: threads", 1);
   const int64_t reps = intArg(info[2], "readBandwidth: reps", 1);
   const int64_t words = bytes / 8;
-  std::vector<uint64_t> buf((size_t)words, 1);  // written once: every page is resident
+  const size_t huge = 2u << 20, cap = ((size_t)bytes + huge - 1) / huge * huge;
+  uint64_t* buf = (uint64_t*)std::aligned_alloc(huge, cap);
+  if (!buf) throw Napi::Error::New(env, "readBandwidth: out of memory");
+  adviseHugePages(buf, cap);
+  for (int64_t i = 0; i < words; ++i) buf[i] = 1;  // written once: every page is resident
   double best = 0;
   std::atomic<uint64_t> sink{0};
   for (int64_t r = 0; r < reps; ++r) {
     const auto t0 = std::chrono::steady_clock::now();
-    parallel(words, 512, threads, [&](int, int64_t b, int64_t e) {
+    parallel(words, 4096, threads, [&](int, int64_t b, int64_t e) {
       uint64_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-      const uint64_t* p = buf.data();
+      const uint64_t* p = buf;
       int64_t i = b;
       for (; i + 8 <= e; i += 8) {
+        __builtin_prefetch(p + i + 2048, 0, 2);  // 16 KiB ahead
         s0 += p[i] + p[i + 4]; s1 += p[i + 1] + p[i + 5]; s2 += p[i + 2] + p[i + 6]; s3 += p[i + 3] + p[i + 7];
       }
       for (; i < e; ++i) s0 += p[i];
@@ -325,6 +379,7 @@ Napi::Value ReadBandwidth(const Napi::CallbackInfo& info) {
     const double sec = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (sec > 0 && (double)bytes / sec > best) best = (double)bytes / sec;
   }
+  std::free(buf);
   if (sink.load() != (uint64_t)words * (uint64_t)reps) typeError(env, "readBandwidth: checksum mismatch");
   return Napi::Number::New(env, best);
 }
@@ -479,6 +534,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("readBandwidth", Napi::Function::New(env, ReadBandwidth));
   exports.Set("quantize", Napi::Function::New(env, Quantize));
   exports.Set("copyToHugePages", Napi::Function::New(env, CopyToHugePages));
+  exports.Set("allocWeightBytes", Napi::Function::New(env, AllocWeightBytes));
   exports.Set("rmsnorm", Napi::Function::New(env, Rmsnorm));
   exports.Set("softmax", Napi::Function::New(env, Softmax));
   exports.Set("rope", Napi::Function::New(env, Rope));

@@ -17,31 +17,40 @@ static bool cpuHasAvx512() {
   return cpuHasAvx2() && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
          __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq");
 }
+static bool cpuHasAvx512Vnni() { return cpuHasAvx512() && __builtin_cpu_supports("avx512vnni"); }
 #else  // other CPUs run the portable kernels; the x86 tables are never referenced
 static bool cpuHasAvx2() { return false; }
 static bool cpuHasAvx512() { return false; }
+static bool cpuHasAvx512Vnni() { return false; }
 #define kAvx2Kernels kScalarKernels
 #define kAvx512Kernels kScalarKernels
+#define kAvx512VnniKernels kScalarKernels
 #endif
 
 std::vector<std::string> supportedIsas() {
   std::vector<std::string> out{"scalar"};
   if (cpuHasAvx2()) out.push_back("avx2");
   if (cpuHasAvx512()) out.push_back("avx512");
+  if (cpuHasAvx512Vnni()) out.push_back("avx512vnni");
   return out;
 }
 
 static const IsaKernels* chooseKernels() {
   const char* forced = std::getenv("DEEPSEEK_NATIVE_ISA");
   const std::string want = forced ? forced : "";
-  if (want.empty()) return cpuHasAvx512() ? &kAvx512Kernels : cpuHasAvx2() ? &kAvx2Kernels : &kScalarKernels;
+  if (want.empty())
+    return cpuHasAvx512Vnni() ? &kAvx512VnniKernels : cpuHasAvx512() ? &kAvx512Kernels
+           : cpuHasAvx2()     ? &kAvx2Kernels : &kScalarKernels;
+  struct Choice { const char* name; bool (*supported)(); const IsaKernels* table; };
+  const Choice choices[] = {{"avx2", cpuHasAvx2, &kAvx2Kernels}, {"avx512", cpuHasAvx512, &kAvx512Kernels},
+                            {"avx512vnni", cpuHasAvx512Vnni, &kAvx512VnniKernels}};
   if (want == "scalar") return &kScalarKernels;
-  if (want == "avx2" || want == "avx512") {
-    if (want == "avx2" ? !cpuHasAvx2() : !cpuHasAvx512())
-      throw std::runtime_error("DEEPSEEK_NATIVE_ISA=" + want + ": this CPU does not support it");
-    return want == "avx2" ? &kAvx2Kernels : &kAvx512Kernels;
+  for (const Choice& c : choices) {
+    if (want != c.name) continue;
+    if (!c.supported()) throw std::runtime_error("DEEPSEEK_NATIVE_ISA=" + want + ": this CPU does not support it");
+    return c.table;
   }
-  throw std::runtime_error("DEEPSEEK_NATIVE_ISA='" + want + "' is not one of scalar, avx2, avx512");
+  throw std::runtime_error("DEEPSEEK_NATIVE_ISA='" + want + "' is not one of scalar, avx2, avx512, avx512vnni");
 }
 
 const IsaKernels& activeKernels() {

@@ -20,6 +20,11 @@ struct MatmulArgs {
   DType dtype;
   const float* scales;   // f8_e4m3: [ceil(N/128), ceil(K/128)]; q8/q4: [N, K/32]
   int64_t scaleCols;     // f8: ceil(K/128); q8/q4: K/32
+  // q8/q4 only: x quantized per 32-column block (quantizeActs, act_quant.h). Row i of x has
+  // codes xq + i·K (q4: in the nibble-matching layout), scales xd + i·K/32, q4 corrections xc + i·K/8.
+  const int8_t* xq;
+  const float* xd;
+  const int32_t* xc;
 };
 
 // Causal attention; all strides in elements; head dims are contiguous.
@@ -39,8 +44,10 @@ struct AttnArgs {
 // One implementation per instruction set; every function works on a sub-range so the
 // thread pool can split the work.
 struct IsaKernels {
-  const char* name;  // "scalar" | "avx2" | "avx512"
+  const char* name;  // "scalar" | "avx2" | "avx512" | "avx512vnni"
   void (*matmul)(const MatmulArgs& a, int64_t n0, int64_t n1);  // output columns [n0, n1)
+  // Rows [r0, r1) of x [*, K] quantized for q8 (q4Layout false) or q4 weights; see act_quant.h.
+  void (*quantizeActs)(const float* x, int64_t K, bool q4Layout, int8_t* xq, float* xd, int32_t* xc, int64_t r0, int64_t r1);
   void (*rmsnorm)(float* out, const float* x, const float* w, int64_t cols, float eps, int64_t r0, int64_t r1);
   void (*softmax)(float* x, int64_t cols, int64_t r0, int64_t r1);
   void (*siluMul)(float* out, const float* gate, const float* up, int64_t i0, int64_t i1);
@@ -56,6 +63,7 @@ struct IsaKernels {
 extern const IsaKernels kScalarKernels;
 extern const IsaKernels kAvx2Kernels;
 extern const IsaKernels kAvx512Kernels;
+extern const IsaKernels kAvx512VnniKernels;
 
 // Exact e4m3fn → f32 values for all 256 bytes (shared by every path for scalar tails).
 struct Fp8Table { float v[256]; };

@@ -90,14 +90,41 @@ static inline bool any_f8_nan(const uint8_t* p, int64_t n) {
   return any;
 }
 
-static inline vf wload_q8(const uint8_t* p) {
-  return _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i*)(const void*)p)));
+// Integer dots for q8/q4 weights (act_quant.h), 8 int32 lanes of 4 byte products each (no VNNI here).
+// q8: one block (32 codes) a step; u8·s8 products as |x| · (w with x's sign), codes in [-127, 127].
+// q4: two blocks (32 bytes of nibbles = code + 8) a step; the +8 is removed by the lane corrections.
+constexpr int Q8_STEP = 1, Q4_STEP = 2;
+static inline constexpr bool fast_int_dot() { return false; }
+template <bool Fast>
+static inline __m256i dot_u8s8(__m256i acc, __m256i u, __m256i s) {
+  return _mm256_add_epi32(acc, _mm256_madd_epi16(_mm256_maddubs_epi16(u, s), _mm256_set1_epi16(1)));
 }
-
-static inline vf wload_q4(const uint8_t* p, bool hi) {
-  const __m128i b = _mm_loadl_epi64((const __m128i*)(const void*)p);
-  const __m128i nib = _mm_and_si128(hi ? _mm_srli_epi16(b, 4) : b, _mm_set1_epi8(15));
-  return _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(_mm_sub_epi8(nib, _mm_set1_epi8(8))));
+struct XQ8 { __m256i x, ax; };
+static inline XQ8 xq8_load(const int8_t* x) {
+  const __m256i v = _mm256_loadu_si256((const __m256i*)(const void*)x);
+  return {v, _mm256_abs_epi8(v)};
+}
+template <bool Fast>
+static inline vf q8_fma(vf acc, const uint8_t* w, const XQ8& x, const float* dw, const float* dx) {
+  const __m256i sw = _mm256_sign_epi8(_mm256_loadu_si256((const __m256i*)(const void*)w), x.x);
+  const __m256i t = dot_u8s8<Fast>(_mm256_setzero_si256(), x.ax, sw);
+  return _mm256_fmadd_ps(_mm256_cvtepi32_ps(t), _mm256_set1_ps(dw[0] * dx[0]), acc);
+}
+struct XQ4 { __m256i lo, hi, corr; };
+static inline XQ4 xq4_load(const int8_t* lo, const int8_t* hi, const int32_t* corr) {
+  return {_mm256_loadu_si256((const __m256i*)(const void*)lo), _mm256_loadu_si256((const __m256i*)(const void*)hi),
+          _mm256_loadu_si256((const __m256i*)(const void*)corr)};
+}
+template <bool Fast>
+static inline vf q4_fma(vf acc, const uint8_t* w, const XQ4& x, const float* dw, const float* dx) {
+  const __m256i v = _mm256_loadu_si256((const __m256i*)(const void*)w), m = _mm256_set1_epi8(15);
+  const __m256i lo = _mm256_and_si256(v, m), hi = _mm256_and_si256(_mm256_srli_epi16(v, 4), m);
+  // nibble · code pairs stay far inside int16: 2·15·127
+  const __m256i p = _mm256_add_epi16(_mm256_maddubs_epi16(lo, x.lo), _mm256_maddubs_epi16(hi, x.hi));
+  __m256i t = _mm256_madd_epi16(p, _mm256_set1_epi16(1));
+  t = _mm256_sub_epi32(t, x.corr);
+  const vf s = _mm256_set_m128(_mm_set1_ps(dw[1] * dx[1]), _mm_set1_ps(dw[0] * dx[0]));
+  return _mm256_fmadd_ps(_mm256_cvtepi32_ps(t), s, acc);
 }
 
 #include "kernels_body.inc"

@@ -1,4 +1,4 @@
-// AVX-512 (F/BW/VL/DQ) + FMA + F16C kernels: 16 lanes, weights decoded in registers.
+// AVX-512 kernels (F/BW/VL/DQ + FMA + F16C); the vocabulary is kernels_avx512_vocab.inc.
 #if defined(__x86_64__) || defined(__i386__)
 #pragma GCC target("avx512f,avx512bw,avx512vl,avx512dq,avx2,fma,f16c")
 // GCC 12 flags the deliberately undefined registers inside its own AVX-512 intrinsics.
@@ -8,89 +8,12 @@
 
 #include "isa.h"
 
+#define DSN_AVX512_VNNI 0
+
 namespace dsn {
 namespace {
 
-typedef __m512 vf;
-constexpr int W = 16;
-constexpr int TILE_M = 4;       // 4×4 accumulators + 4 weights + 1 input fit in 32 registers
-constexpr float F8_FOLD = 256.f;  // wload_f8 yields value / 256 (see below)
-
-static inline vf vzero() { return _mm512_setzero_ps(); }
-static inline vf vset1(float f) { return _mm512_set1_ps(f); }
-static inline vf vload(const float* p) { return _mm512_loadu_ps(p); }
-static inline void vstore(float* p, vf v) { _mm512_storeu_ps(p, v); }
-static inline vf vfma(vf a, vf b, vf c) { return _mm512_fmadd_ps(a, b, c); }
-static inline vf vadd(vf a, vf b) { return _mm512_add_ps(a, b); }
-static inline vf vsub(vf a, vf b) { return _mm512_sub_ps(a, b); }
-static inline vf vmul(vf a, vf b) { return _mm512_mul_ps(a, b); }
-static inline vf vdiv(vf a, vf b) { return _mm512_div_ps(a, b); }
-static inline vf vmax(vf a, vf b) { return _mm512_max_ps(a, b); }
-static inline float vsum(vf v) { return _mm512_reduce_add_ps(v); }
-static inline float vmaxr(vf v) { return _mm512_reduce_max_ps(v); }
-
-// exp via 2^n · p(r), r = x − n·ln2 (Cephes expf polynomial, ~1 ulp).
-// Inputs below −87.3 (e.g. −inf from masking) give exactly 0.
-static inline vf vexp(vf x) {
-  const __mmask16 under = _mm512_cmp_ps_mask(x, vset1(-87.3365447504f), _CMP_LT_OQ);
-  x = _mm512_min_ps(_mm512_max_ps(x, vset1(-87.3365447504f)), vset1(88.3762626647949f));
-  const vf n = _mm512_roundscale_ps(vmul(x, vset1(1.44269504088896341f)), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-  x = _mm512_fnmadd_ps(n, vset1(0.693359375f), x);
-  x = _mm512_fnmadd_ps(n, vset1(-2.12194440e-4f), x);
-  vf p = vset1(1.9875691500E-4f);
-  p = vfma(p, x, vset1(1.3981999507E-3f));
-  p = vfma(p, x, vset1(8.3334519073E-3f));
-  p = vfma(p, x, vset1(4.1665795894E-2f));
-  p = vfma(p, x, vset1(1.6666665459E-1f));
-  p = vfma(p, x, vset1(5.0000001201E-1f));
-  const vf y = vfma(p, vmul(x, x), vadd(x, vset1(1.f)));
-  const __m512i e = _mm512_slli_epi32(_mm512_add_epi32(_mm512_cvttps_epi32(n), _mm512_set1_epi32(127)), 23);
-  return _mm512_maskz_mov_ps((__mmask16)~under, vmul(y, _mm512_castsi512_ps(e)));
-}
-
-static inline vf wload_bf16(const uint8_t* p) {
-  const __m512i u = _mm512_cvtepu16_epi32(_mm256_loadu_si256((const __m256i*)(const void*)p));
-  return _mm512_castsi512_ps(_mm512_slli_epi32(u, 16));
-}
-
-static inline vf wload_f16(const uint8_t* p) {
-  return _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i*)(const void*)p));
-}
-
-// e4m3 byte s.eeee.mmm → binary16 bits s.0eeee.mmm0000000, whose value is exactly the fp8
-// value / 2^8 (subnormals included, handled by the F16C converter); 0x7f/0xff → NaN.
-static inline vf wload_f8(const uint8_t* p) {
-  const __m128i b = _mm_loadu_si128((const __m128i*)(const void*)p);
-  const __m256i h = _mm256_and_si256(_mm256_slli_epi16(_mm256_cvtepi8_epi16(b), 7), _mm256_set1_epi16((short)0xBF80));
-  const __mmask16 nan = _mm256_cmpeq_epi16_mask(_mm256_and_si256(h, _mm256_set1_epi16(0x7F80)), _mm256_set1_epi16(0x3F80));
-  return _mm512_mask_mov_ps(_mm512_cvtph_ps(h), nan, vset1(__builtin_nanf("")));
-}
-
-static inline vf wload_f8_finite(const uint8_t* p) {
-  const __m128i b = _mm_loadu_si128((const __m128i*)(const void*)p);
-  return _mm512_cvtph_ps(_mm256_and_si256(_mm256_slli_epi16(_mm256_cvtepi8_epi16(b), 7), _mm256_set1_epi16((short)0xBF80)));
-}
-
-// Whether any of n bytes is an e4m3 NaN code (0x7f or 0xff, i.e. b | 0x80 == 0xff).
-static inline bool any_f8_nan(const uint8_t* p, int64_t n) {
-  __mmask64 hit = 0;
-  int64_t i = 0;
-  for (; i + 64 <= n; i += 64)
-    hit |= _mm512_cmpeq_epi8_mask(_mm512_or_si512(_mm512_loadu_si512(p + i), _mm512_set1_epi8((char)0x80)), _mm512_set1_epi8((char)0xff));
-  for (; i < n; ++i) hit |= (p[i] | 0x80) == 0xff;
-  return hit != 0;
-}
-
-static inline vf wload_q8(const uint8_t* p) {
-  return _mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(_mm_loadu_si128((const __m128i*)(const void*)p)));
-}
-
-static inline vf wload_q4(const uint8_t* p, bool hi) {
-  const __m128i b = _mm_loadu_si128((const __m128i*)(const void*)p);
-  const __m128i nib = _mm_and_si128(hi ? _mm_srli_epi16(b, 4) : b, _mm_set1_epi8(15));
-  return _mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(_mm_sub_epi8(nib, _mm_set1_epi8(8))));
-}
-
+#include "kernels_avx512_vocab.inc"
 #include "kernels_body.inc"
 
 }  // namespace

@@ -50,8 +50,23 @@ static inline vf wload_f16(const uint8_t* p);
 static inline vf wload_f8(const uint8_t* p) { return kFp8E4M3.v[*p]; }
 static inline vf wload_f8_finite(const uint8_t* p) { return kFp8E4M3.v[*p]; }
 static inline bool any_f8_nan(const uint8_t*, int64_t) { return false; }  // the table is exact anyway
-static inline vf wload_q8(const uint8_t* p) { return (float)(int8_t)*p; }
-static inline vf wload_q4(const uint8_t* p, bool hi) { return (float)((hi ? *p >> 4 : *p & 15) - 8); }
+// Integer dots for q8/q4 weights: one block a step (the body's q8_block_dot / q4_block_dot).
+constexpr int Q8_STEP = 1, Q4_STEP = 1;
+static inline bool fast_int_dot() { return false; }
+typedef const int8_t* XQ8;
+static inline XQ8 xq8_load(const int8_t* x) { return x; }
+struct XQ4 { const int8_t *lo, *hi; const int32_t* corr; };
+static inline XQ4 xq4_load(const int8_t* lo, const int8_t* hi, const int32_t* corr) { return {lo, hi, corr}; }
+static inline int32_t q8_block_dot(const uint8_t* w, const int8_t* x);
+static inline int32_t q4_block_dot(const uint8_t* w, const int8_t* lo, const int8_t* hi, const int32_t* corr);
+template <bool Fast>
+static inline vf q8_fma(vf acc, const uint8_t* w, XQ8 x, const float* dw, const float* dx) {
+  return acc + dw[0] * dx[0] * (float)q8_block_dot(w, x);
+}
+template <bool Fast>
+static inline vf q4_fma(vf acc, const uint8_t* w, const XQ4& x, const float* dw, const float* dx) {
+  return acc + dw[0] * dx[0] * (float)q4_block_dot(w, x.lo, x.hi, x.corr);
+}
 
 #include "kernels_body.inc"
 

@@ -3,7 +3,10 @@
 import { Worker } from 'node:worker_threads';
 
 export interface BandwidthResult {
+  /** The limit decode is measured against: the fastest of `samples`. */
   bytesPerSecond: number;
+  /** Every probe of this run, bytes/s (the bench probes before each format and at the end: the machine is shared). */
+  samples?: number[];
   threads: number;
   bufferBytes: number;
   method: 'native' | 'javascript';

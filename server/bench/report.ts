@@ -14,7 +14,9 @@ export function formatReport(r: BenchReport): string {
   const bw = r.bandwidth.bytesPerSecond;
   const out: string[] = [];
   out.push(`DeepSeek-V2-Lite shapes, ${r.layers} layers · ${r.machine.model} · ${r.machine.cpus} CPUs`);
-  out.push(`memory read bandwidth (this run, ${r.bandwidth.threads} threads, ${r.bandwidth.method}): ${gb(bw)} GB/s` +
+  const probes = r.bandwidth.samples && r.bandwidth.samples.length > 1
+    ? ` (fastest of ${r.bandwidth.samples.length} probes: ${r.bandwidth.samples.map(gb).join(', ')})` : '';
+  out.push(`memory read bandwidth (this run, ${r.bandwidth.threads} threads, ${r.bandwidth.method}): ${gb(bw)} GB/s${probes}` +
     `   [llama.cpp anchor run: ${gb(LLAMA_CPP.bandwidthBytesPerSecond)} GB/s, ${gb(LLAMA_CPP.bytesPerToken)} GB/token]`);
   const naive = r.formats.find((f) => f.format === 'bf16-naive');
   const rows = r.formats.flatMap((f) => f.threads.map((t, i) => {

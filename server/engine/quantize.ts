@@ -41,14 +41,15 @@ function quantizeRow(row: Float32Array, q: Int8Array, scales: Float32Array, sOff
  * A bf16/f16/f32 weight as q8_0 or q4_0 (new buffers; the source may be a memory-mapped file). `k` with a
  * native quantizer does it in parallel native code (same bytes); otherwise this TypeScript version runs.
  */
-export function quantizeWeight(w: Weight, mode: QuantMode, k?: Pick<Kernels, 'quantize'>): Weight {
+export function quantizeWeight(w: Weight, mode: QuantMode, k?: Pick<Kernels, 'quantize' | 'allocWeightBytes'>): Weight {
   if (!quantizable(w)) throw new Error(`cannot quantize a ${w.dtype} [${w.rows}, ${w.cols}] weight (need bf16/f16/f32 and cols divisible by ${QUANT_BLOCK})`);
   const { rows, cols } = w;
   const blocks = cols / QUANT_BLOCK;
   const scales = new Float32Array(rows * blocks);
   const dtype = mode === 'int8' ? 'q8_0' : 'q4_0';
   if (k?.quantize) {
-    const data = new Uint8Array(mode === 'int8' ? rows * cols : (rows * cols) / 2);
+    const bytes = mode === 'int8' ? rows * cols : (rows * cols) / 2;
+    const data = k.allocWeightBytes ? k.allocWeightBytes(bytes) : new Uint8Array(bytes);
     k.quantize(w, dtype, data, scales);
     return { dtype, rows, cols, data, scales };
   }
@@ -93,7 +94,7 @@ export function dequantizeRow(w: Weight, row: number, out: Float32Array, outOffs
 }
 
 /** Which weights get quantized: every linear layer except the embedding (row lookups), routers and kv_b_proj (cut into per-head factors). */
-export function quantizeModel(w: ModelWeights, mode: QuantMode, k?: Pick<Kernels, 'quantize'>, onWeight?: () => void): ModelWeights {
+export function quantizeModel(w: ModelWeights, mode: QuantMode, k?: Pick<Kernels, 'quantize' | 'allocWeightBytes'>, onWeight?: () => void): ModelWeights {
   const memo = new Map<Weight, Weight>();
   const q = (x: Weight): Weight => {
     if (!quantizable(x)) return x;

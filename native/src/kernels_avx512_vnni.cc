@@ -1,0 +1,25 @@
+// AVX-512 kernels with VNNI (vpdpbusd) for the q8/q4 integer dots; otherwise as kernels_avx512.cc.
+#if defined(__x86_64__) || defined(__i386__)
+#pragma GCC target("avx512f,avx512bw,avx512vl,avx512dq,avx512vnni,avx2,fma,f16c")
+// GCC 12 flags the deliberately undefined registers inside its own AVX-512 intrinsics.
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#include <immintrin.h>
+
+#include "isa.h"
+
+#define DSN_AVX512_VNNI 1
+
+namespace dsn {
+namespace {
+
+#include "kernels_avx512_vocab.inc"
+#include "kernels_body.inc"
+
+}  // namespace
+
+const IsaKernels kAvx512VnniKernels = DSN_KERNEL_TABLE("avx512vnni");
+
+}  // namespace dsn
+
+#endif  // x86

@@ -26,6 +26,11 @@ export interface Weight {
   data: Uint8Array;
   /** f8_e4m3: [ceil(rows/128), ceil(cols/128)] row-major block scales (`weight_scale_inv`); q8_0/q4_0: [rows, cols/32]. */
   scales?: Float32Array;
+  /**
+   * f8_e4m3: whether no byte is a NaN code (0x7f/0xff). Optional; the native kernels find it on first use and
+   * store it here, so a weight's bytes must not change once it has been used.
+   */
+  nanFree?: boolean;
 }
 
 export interface AttentionShape {
@@ -53,6 +58,12 @@ export interface Kernels {
 
   /** out[m, n] = Σ_k x[m, k] · W[n, k]   (x: [m, w.cols], out: [m, w.rows]) */
   matmul(out: Float32Array, x: Float32Array, m: number, w: Weight): void;
+  /**
+   * Several independent matmuls in one call (one hand-off to the threads, rows of all weights split among
+   * them): outs[j] = xs[j] · ws[j]ᵀ for every j, each x [m, ws[j].cols]. For the many small per-head
+   * products of decoding, and for weights that share an input (pass the same x).
+   */
+  matmulBatch(outs: Float32Array[], xs: Float32Array[], m: number, ws: Weight[]): void;
   /**
    * One token through several SwiGLU experts in one call (only their weights are read):
    * out[hidden] = Σ_j coef[j] · downs[j](silu(gates[j]·x) ⊙ ups[j]·x), x: [hidden].

@@ -73,6 +73,7 @@ export const kernels: Kernels = {
   setThreads: (...a) => load().setThreads(...a),
   getThreads: () => load().getThreads(),
   matmul: (...a) => load().matmul(...a),
+  matmulBatch: (...a) => load().matmulBatch(...a),
   moeExperts: (...a) => load().moeExperts(...a),
   quantize: (...a) => load().quantize(...a),
   allocWeightBytes: (...a) => load().allocWeightBytes(...a),

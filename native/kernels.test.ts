@@ -129,6 +129,58 @@ for (const threads of [1, 2]) {
   });
 }
 
+for (const threads of [1, 2]) {
+  test(`matmulBatch equals one matmul per weight, shared and separate inputs, every dtype (${threads} thread(s))`, () => {
+    withThreads(kernels, threads, () => {
+      for (const m of [1, 3]) {
+        // Weights of every dtype; pairs of them share one input (as q_proj and kv_a_proj do).
+        const ws = DTYPES.flatMap((dtype, d) => [randWeight(dtype, 70 + 40 * d, 320, 900 + d), randWeight(dtype, 600, 320, 950 + d)]);
+        const shared = DTYPES.map((_, d) => randArray(m * 320, 990 + d));
+        const xs = ws.map((_, j) => (j % 2 ? randArray(m * 320, 1100 + j) : shared[j / 2]));
+        const outs = ws.map((w) => new Float32Array(m * w.rows));
+        kernels.matmulBatch(outs, xs, m, ws);
+        ws.forEach((w, j) => {
+          const want = new Float32Array(m * w.rows);
+          ref.matmul(want, xs[j], m, w);
+          assertClose(outs[j], want, matmulBound(xs[j], m, w), `${kernels.backend} matmulBatch[${j}] ${w.dtype} m=${m}`);
+        });
+      }
+    });
+  });
+}
+
+test('an fp8 weight is scanned for NaN codes once and the answer is kept on it', () => {
+  const w = randWeight('f8_e4m3', 130, 256, 5);
+  assert.equal(w.nanFree, undefined);
+  const x = randArray(256, 6), first = new Float32Array(130), again = new Float32Array(130);
+  kernels.matmul(first, x, 1, w);
+  assert.equal(w.nanFree, true);
+  kernels.matmul(again, x, 1, w);
+  assert.deepEqual(again, first);
+});
+
+test('fp8 decoding stays exact for subnormal codes and for tiny and huge activations', () => {
+  const K = 320, N = 12;
+  // Only subnormal codes (exponent 0) and the smallest normals, so a wrong subnormal path cannot hide in the bound.
+  const data = Uint8Array.from({ length: N * K }, (_, i) => ((i * 37) % 16) | (i % 3 ? 0x80 : 0));
+  const w: Weight = { dtype: 'f8_e4m3', rows: N, cols: K, data, scales: Float32Array.from({ length: 3 }, (_, i) => 1 + i) };
+  for (const scale of [1, 1e-30, 1e30, 3e37]) {
+    const x = Float32Array.from(randArray(K, 77), (v) => v * scale);
+    const want = new Float32Array(N), got = new Float32Array(N);
+    ref.matmul(want, x, 1, w);
+    kernels.matmul(got, x, 1, w);
+    assertClose(got, want, matmulBound(x, 1, w), `${kernels.backend} fp8 subnormal codes, x scaled by ${scale}`, 1e-6);
+  }
+});
+
+test('matmulBatch checks its arguments', () => {
+  const w = randWeight('bf16', 8, 32, 1);
+  assert.throws(() => kernels.matmulBatch([new Float32Array(8)], [], 1, [w]), /same length/);
+  assert.throws(() => kernels.matmulBatch([new Float32Array(4)], [new Float32Array(32)], 1, [w]), /outs\[0\]/);
+  const buf = new Float32Array(64);
+  assert.throws(() => kernels.matmulBatch([buf.subarray(0, 8), new Float32Array(8)], [new Float32Array(32), buf.subarray(0, 32)], 1, [w, w]), /overlaps xs\[1\]/);
+});
+
 test('block-quantized weights: K must be divisible by 32 and scales must match', () => {
   const w = randWeight('q8_0', 4, 64, 1);
   const out = new Float32Array(4), x = randArray(64, 2);
@@ -188,6 +240,7 @@ test('fp8 e4m3 decoding of all 256 bytes matches the format definition', () => {
     const w: Weight = { dtype: 'f8_e4m3', rows: 256, cols, data, scales: new Float32Array([scale, scale]) };
     const out = new Float32Array(256);
     kernels.matmul(out, new Float32Array(cols).fill(1), 1, w);
+    if (kernels.backend.startsWith('cpu-')) assert.equal(w.nanFree, false, 'the native kernels record that the weight has NaN codes');
     for (let b = 0; b < 256; b++) {
       const want = fp8E4M3ToFloat(b) * scale;
       if (Number.isNaN(want)) assert.ok(Number.isNaN(out[b]), `byte 0x${b.toString(16)} should be NaN, got ${out[b]}`);

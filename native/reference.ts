@@ -123,6 +123,11 @@ function matmul(out: Float32Array, x: Float32Array, m: number, w: Weight): void 
   }
 }
 
+function matmulBatch(outs: Float32Array[], xs: Float32Array[], m: number, ws: Weight[]): void {
+  if (outs.length !== ws.length || xs.length !== ws.length) throw new TypeError('matmulBatch: outs, xs and ws must have the same length');
+  ws.forEach((w, j) => matmul(outs[j], xs[j], m, w));
+}
+
 function rmsnorm(out: Float32Array, x: Float32Array, weight: Float32Array, rows: number, eps: number): void {
   const d = weight.length;
   for (let r = 0; r < rows; r++) {
@@ -213,6 +218,7 @@ export const referenceKernels: Kernels = {
   setThreads: () => {},
   getThreads: () => 1,
   matmul,
+  matmulBatch,
   moeExperts,
   rmsnorm,
   softmax,

@@ -3,6 +3,7 @@
 #include <napi.h>
 #include <sys/mman.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -72,6 +73,20 @@ constexpr int64_t kParallelWork = 1 << 20;
 
 int threadsFor(int64_t work) { return work < kParallelWork ? 1 : threadCount(); }
 
+// Whether an fp8 weight has no NaN codes. Checkpoints have none, so the answer is found once per Weight object
+// (a scan of its bytes on first use) and kept on it as `nanFree`, which then spares every later call the scan.
+bool fp8NanFree(Napi::Object w, const uint8_t* p, int64_t n) {
+  const Napi::Value known = w.Get("nanFree");
+  if (known.IsBoolean()) return known.As<Napi::Boolean>().Value();
+  uint8_t bad = 0;
+  for (int64_t i = 0; i < n; ++i) bad |= (uint8_t)((p[i] | 0x80) == 0xff);
+  try {
+    w.Set("nanFree", bad == 0);
+  } catch (const Napi::Error&) {  // a frozen object: scan again next time
+  }
+  return bad == 0;
+}
+
 // Reads a JS Weight into MatmulArgs (w, dtype, N, K, scales); errors say "<where>: <name>...".
 MatmulArgs weightArg(Napi::Env env, const Napi::Value& v, const std::string& where, const std::string& name) {
   const std::string fn = where + ": " + name;
@@ -111,21 +126,44 @@ MatmulArgs weightArg(Napi::Env env, const Napi::Value& v, const std::string& whe
                          (blockQuant ? " (one per 32 weights of a row)" : " (one per 128x128 block)"));
     a.scales = s.p;
   }
+  if (a.dtype == kF8E4M3) a.nanFree = fp8NanFree(w, a.w, wantBytes);
   return a;
 }
 
-// x quantized for q8_0 / q4_0 weights (act_quant.h), in the layout that `dtype` needs.
-struct QuantizedActs {
-  std::vector<int8_t> q;
-  std::vector<float> d;
-  std::vector<int32_t> c;
-  QuantizedActs(const float* x, int64_t m, int64_t K, bool q4) : q(m * K), d(m * K / 32), c(q4 ? m * K / 8 : 0) {
-    const IsaKernels& k = activeKernels();
-    parallel(m, 1, threadsFor(m * K * 8), [&](int, int64_t b, int64_t e) {
-      k.quantizeActs(x, K, q4, q.data(), d.data(), q4 ? c.data() : nullptr, b, e);
-    });
+bool isBlockQuant(DType t);
+
+// Inputs prepared once per call for the weights that need them, shared by weights with the same input:
+// activations quantized for q8_0 / q4_0 (act_quant.h).
+class PreparedInputs {
+ public:
+  void attach(MatmulArgs& a) {
+    if (isBlockQuant(a.dtype)) {
+      const bool q4 = a.dtype == kQ4;
+      for (const auto& p : quant_)
+        if (p->x == a.x && p->m == a.m && p->K == a.K && p->q4 == q4) return p->attach(a);
+      quant_.push_back(std::make_unique<Quantized>(a.x, a.m, a.K, q4));
+      quant_.back()->attach(a);
+    }
   }
-  void attach(MatmulArgs& a) const { a.xq = q.data(); a.xd = d.data(); a.xc = c.empty() ? nullptr : c.data(); }
+
+ private:
+  struct Quantized {
+    const float* x;
+    int64_t m, K;
+    bool q4;
+    std::vector<int8_t> q;
+    std::vector<float> d;
+    std::vector<int32_t> c;
+    Quantized(const float* x, int64_t m, int64_t K, bool q4)
+        : x(x), m(m), K(K), q4(q4), q(m * K), d(m * K / 32), c(q4 ? m * K / 8 : 0) {
+      const IsaKernels& k = activeKernels();
+      parallel(m, 1, threadsFor(m * K * 8), [&](int, int64_t b, int64_t e) {
+        k.quantizeActs(x, K, q4, q.data(), d.data(), q4 ? c.data() : nullptr, b, e);
+      });
+    }
+    void attach(MatmulArgs& a) const { a.xq = q.data(); a.xd = d.data(); a.xc = c.empty() ? nullptr : c.data(); }
+  };
+  std::vector<std::unique_ptr<Quantized>> quant_;
 };
 
 bool isBlockQuant(DType t) { return t == kQ8 || t == kQ4; }
@@ -142,13 +180,61 @@ Napi::Value Matmul(const Napi::CallbackInfo& info) {
   a.out = out.p;
   a.x = x.p;
   a.m = m;
-  std::unique_ptr<QuantizedActs> acts;
-  if (isBlockQuant(a.dtype)) {
-    acts = std::make_unique<QuantizedActs>(x.p, m, a.K, a.dtype == kQ4);
-    acts->attach(a);
-  }
+  PreparedInputs prepared;
+  prepared.attach(a);
   const IsaKernels& k = activeKernels();
   parallel(a.N, 16, threadsFor(m * a.N * a.K), [&](int, int64_t b, int64_t e) { k.matmul(a, b, e); });
+  return env.Undefined();
+}
+
+// Runs row ranges of several weights' matmuls split over the pool: the rows of all of them, concatenated,
+// are divided among the threads, and a thread's range may span the end of one weight and the start of the next.
+void matmulRows(const std::vector<MatmulArgs>& ws, int threads) {
+  std::vector<int64_t> start(ws.size() + 1, 0);
+  for (size_t j = 0; j < ws.size(); ++j) start[j + 1] = start[j] + ws[j].N;
+  const IsaKernels& k = activeKernels();
+  parallel(start.back(), 16, threads, [&](int, int64_t b, int64_t e) {
+    for (size_t j = 0; j < ws.size(); ++j) {
+      const int64_t lo = std::max(b, start[j]) - start[j], hi = std::min(e, start[j + 1]) - start[j];
+      if (lo < hi) k.matmul(ws[j], lo, hi);
+    }
+  });
+}
+
+// matmulBatch(outs, xs, m, ws): outs[j] = xs[j] · ws[j]ᵀ for every j, one hand-off to the pool.
+Napi::Value MatmulBatch(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  needArgs(info, 4, "matmulBatch");
+  for (int i : {0, 1, 3})
+    if (!info[i].IsArray()) typeError(env, "matmulBatch: outs, xs and ws must be arrays");
+  Napi::Array oa = info[0].As<Napi::Array>(), xa = info[1].As<Napi::Array>(), wa = info[3].As<Napi::Array>();
+  const int64_t m = intArg(info[2], "matmulBatch: m", 1);
+  const uint32_t E = wa.Length();
+  if (oa.Length() != E || xa.Length() != E) typeError(env, "matmulBatch: outs, xs and ws must have the same length");
+  std::vector<MatmulArgs> ws(E);
+  std::vector<F32> outs(E);
+  int64_t work = 0;
+  for (uint32_t j = 0; j < E; ++j) {
+    const std::string at = "[" + std::to_string(j) + "]";
+    MatmulArgs& a = ws[j];
+    a = weightArg(env, wa.Get(j), "matmulBatch", "ws" + at);
+    const F32 x = f32Arg(xa.Get(j), "matmulBatch: xs" + at);
+    outs[j] = f32Arg(oa.Get(j), "matmulBatch: outs" + at);
+    needLen(env, x, m * a.K, "matmulBatch: xs" + at);
+    needLen(env, outs[j], m * a.N, "matmulBatch: outs" + at);
+    if (overlaps(outs[j], x)) typeError(env, "matmulBatch: outs" + at + " must not overlap xs" + at);
+    a.out = outs[j].p;
+    a.x = x.p;
+    a.m = m;
+    work += m * a.N * a.K;
+  }
+  for (uint32_t j = 0; j < E; ++j)
+    for (uint32_t i = 0; i < E; ++i)
+      if (i != j && overlaps(outs[j], F32{(float*)ws[i].x, m * ws[i].K}))
+        typeError(env, "matmulBatch: outs[" + std::to_string(j) + "] overlaps xs[" + std::to_string(i) + "]");
+  PreparedInputs prepared;
+  for (MatmulArgs& a : ws) prepared.attach(a);
+  matmulRows(ws, threadsFor(work));
   return env.Undefined();
 }
 
@@ -184,7 +270,7 @@ Napi::Value MoeExperts(const Napi::CallbackInfo& info) {
   if (overlaps(out, x)) typeError(env, "moeExperts: out must not overlap x");
   std::vector<float> gate(inter), up(inter), parts((size_t)(E * H));
   int64_t work = 0;
-  std::unique_ptr<QuantizedActs> xActs[2];  // x quantized once per layout (q8, q4) that gates/ups need
+  PreparedInputs prepared;  // x once for all gates and ups that need it; each expert's hidden state for its down
   for (int64_t j = 0; j < E; ++j) {
     g[j].x = u[j].x = x.p; g[j].m = u[j].m = d[j].m = 1;
     g[j].out = gate.data() + hOff[j];
@@ -192,41 +278,25 @@ Napi::Value MoeExperts(const Napi::CallbackInfo& info) {
     d[j].x = gate.data() + hOff[j];
     d[j].out = parts.data() + j * H;
     work += 3 * g[j].N * K;
-    for (MatmulArgs* a : {&g[j], &u[j]}) {
-      if (!isBlockQuant(a->dtype)) continue;
-      auto& acts = xActs[a->dtype == kQ4];
-      if (!acts) acts = std::make_unique<QuantizedActs>(x.p, 1, K, a->dtype == kQ4);
-      acts->attach(*a);
-    }
+    prepared.attach(g[j]);
+    prepared.attach(u[j]);
   }
   const IsaKernels& k = activeKernels();
   const int threads = threadsFor(work);
-  // Phase 1: rows [0, 2·inter) = every expert's gate rows then its up rows, split evenly over threads.
-  parallel(2 * inter, 16, threads, [&](int, int64_t b, int64_t e) {
-    for (int64_t j = 0; j < E; ++j) {
-      for (int half = 0; half < 2; ++half) {
-        const int64_t base = 2 * hOff[j] + half * g[j].N;
-        const int64_t lo = b > base ? b - base : 0, hi = (e < base + g[j].N ? e : base + g[j].N) - base;
-        if (lo < hi) k.matmul(half ? u[j] : g[j], lo, hi);
-      }
-    }
-  });
+  // Phase 1: every expert's gate rows then its up rows, as one run of rows split over the threads.
+  std::vector<MatmulArgs> gateUp;
+  for (int64_t j = 0; j < E; ++j) gateUp.push_back(g[j]), gateUp.push_back(u[j]);
+  matmulRows(gateUp, threads);
   k.siluMul(gate.data(), gate.data(), up.data(), 0, inter);
-  std::vector<std::unique_ptr<QuantizedActs>> hActs(E);  // each expert's hidden state, for quantized downs
-  for (int64_t j = 0; j < E; ++j) {
-    if (!isBlockQuant(d[j].dtype)) continue;
-    hActs[j] = std::make_unique<QuantizedActs>(d[j].x, 1, d[j].K, d[j].dtype == kQ4);
-    hActs[j]->attach(d[j]);
+  for (int64_t j = 0; j < E; ++j) prepared.attach(d[j]);
+  // Phase 2: every expert's down rows, again one run of rows (each thread streams whole stretches of the
+  // experts' matrices), into parts [E, H]; then the weighted sum over experts.
+  matmulRows(d, threads);
+  for (int64_t n = 0; n < H; ++n) {
+    float s = 0.f;
+    for (int64_t j = 0; j < E; ++j) s += coef.p[j] * parts[j * H + n];
+    out.p[n] = s;
   }
-  // Phase 2: output rows split over threads; each thread sums its rows over the experts.
-  parallel(H, 16, threads, [&](int, int64_t b, int64_t e) {
-    for (int64_t j = 0; j < E; ++j) k.matmul(d[j], b, e);
-    for (int64_t n = b; n < e; ++n) {
-      float s = 0.f;
-      for (int64_t j = 0; j < E; ++j) s += coef.p[j] * parts[j * H + n];
-      out.p[n] = s;
-    }
-  });
   return env.Undefined();
 }
 
@@ -530,6 +600,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("setThreads", Napi::Function::New(env, SetThreads));
   exports.Set("getThreads", Napi::Function::New(env, GetThreads));
   exports.Set("matmul", Napi::Function::New(env, Matmul));
+  exports.Set("matmulBatch", Napi::Function::New(env, MatmulBatch));
   exports.Set("moeExperts", Napi::Function::New(env, MoeExperts));
   exports.Set("readBandwidth", Napi::Function::New(env, ReadBandwidth));
   exports.Set("quantize", Napi::Function::New(env, Quantize));

@@ -20,6 +20,7 @@ struct MatmulArgs {
   DType dtype;
   const float* scales;   // f8_e4m3: [ceil(N/128), ceil(K/128)]; q8/q4: [N, K/32]
   int64_t scaleCols;     // f8: ceil(K/128); q8/q4: K/32
+  bool nanFree;          // f8: no byte is a NaN code (0x7f/0xff), so the kernels skip their per-block scan
   // q8/q4 only: x quantized per 32-column block (quantizeActs, act_quant.h). Row i of x has
   // codes xq + i·K (q4: in the nibble-matching layout), scales xd + i·K/32, q4 corrections xc + i·K/8.
   const int8_t* xq;

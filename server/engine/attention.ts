@@ -13,33 +13,32 @@ export interface AttentionStep {
   softmaxScale: number;
 }
 
-/** Queries [T, heads, nope+rope] (rope part rotated): q_b(rmsnorm(q_a(x))) or q_proj(x). */
-function queries(k: Kernels, cfg: ModelConfig, w: AttentionWeights, x: Float32Array, T: number, s: AttentionStep): Float32Array {
+/**
+ * Both projections of the input in one batched call (they share x): the queries [T, heads, nope+rope] (rope
+ * part rotated), q_b(rmsnorm(q_a(x))) or q_proj(x); and the new tokens' cache rows [T, kvLora+rope],
+ * c' = kv_a_layernorm(c) with k_pe roped, written into `cache`.
+ */
+function projectInputs(k: Kernels, cfg: ModelConfig, w: AttentionWeights, x: Float32Array, T: number, cache: LayerCache, s: AttentionStep): Float32Array {
   const H = cfg.numAttentionHeads;
   const dq = cfg.qkNopeHeadDim + cfg.qkRopeHeadDim;
+  const D = cache.rowSize; // kvLora + rope
+  const rows = cache.data.subarray(s.past * D, (s.past + T) * D);
   const q = new Float32Array(T * H * dq);
   if (w.q) {
-    k.matmul(q, x, T, w.q);
+    k.matmulBatch([q, rows], [x, x], T, [w.q, w.kvA]);
   } else {
     const qa = new Float32Array(T * cfg.qLoraRank!); // [T, qLora]
-    k.matmul(qa, x, T, w.qA!);
+    k.matmulBatch([qa, rows], [x, x], T, [w.qA!, w.kvA]);
     k.rmsnorm(qa, qa, w.qANorm!, T, cfg.rmsNormEps);
     k.matmul(q, qa, T, w.qB!);
   }
   k.rope(q, T, H, H * dq, dq, cfg.qkNopeHeadDim, cfg.qkRopeHeadDim, s.cos, s.sin);
-  return q;
-}
-
-/** Writes the new tokens' cache rows [T, kvLora+rope]: c' = kv_a_layernorm(c), k_pe roped. */
-function appendLatents(k: Kernels, cfg: ModelConfig, w: AttentionWeights, x: Float32Array, T: number, cache: LayerCache, s: AttentionStep): void {
-  const D = cache.rowSize; // kvLora + rope
-  const rows = cache.data.subarray(s.past * D, (s.past + T) * D);
-  k.matmul(rows, x, T, w.kvA);
   for (let t = 0; t < T; t++) {
     const c = rows.subarray(t * D, t * D + cfg.kvLoraRank);
     k.rmsnorm(c, c, w.kvANorm, 1, cfg.rmsNormEps);
   }
   k.rope(rows, T, 1, D, 0, cfg.kvLoraRank, cfg.qkRopeHeadDim, s.cos, s.sin);
+  return q;
 }
 
 /** Naive form: expand every cached latent to per-head k_nope and v with kv_b_proj, then ordinary attention. */
@@ -96,15 +95,15 @@ function attendAbsorbed(k: Kernels, cfg: ModelConfig, w: AttentionWeights, q: Fl
   const dq = nope + rope;
   const { ukT, uv } = w.absorbed();
   const qLat = new Float32Array(T * H * D); // [T, H, kvLora + rope]
-  for (let h = 0; h < H; h++) {
-    if (nope) {
-      // [T, kvLora] = q_nope_h [T, nope] · W_UK_h [nope, kvLora]; decode writes straight into qLat's head slot
-      const lat = T === 1 ? qLat.subarray(h * D, h * D + L) : new Float32Array(T * L);
-      k.matmul(lat, gatherHead(q, T, H * dq, h * dq, nope), T, ukT[h]);
-      if (T > 1) scatterHead(qLat, lat, T, H * D, h * D, L);
-    }
-    scatterHead(qLat, gatherHead(q, T, H * dq, h * dq + nope, rope), T, H * D, h * D + L, rope);
+  const heads = Array.from({ length: H }, (_, h) => h);
+  if (nope) {
+    // per head [T, kvLora] = q_nope_h [T, nope] · W_UK_h [nope, kvLora], all heads in one batched call;
+    // decode writes straight into qLat's head slots
+    const lats = heads.map((h) => (T === 1 ? qLat.subarray(h * D, h * D + L) : new Float32Array(T * L)));
+    k.matmulBatch(lats, heads.map((h) => gatherHead(q, T, H * dq, h * dq, nope)), T, ukT);
+    if (T > 1) heads.forEach((h) => scatterHead(qLat, lats[h], T, H * D, h * D, L));
   }
+  for (const h of heads) scatterHead(qLat, gatherHead(q, T, H * dq, h * dq + nope, rope), T, H * D, h * D + L, rope);
   const latOut = new Float32Array(T * H * L); // [T, H, kvLora]
   const tk = s.past + T;
   const kv = cache.data.subarray(0, tk * D);
@@ -116,11 +115,10 @@ function attendAbsorbed(k: Kernels, cfg: ModelConfig, w: AttentionWeights, q: Fl
     oTokenStride: H * L, oHeadStride: L,
   });
   const out = new Float32Array(T * H * dv); // [T, H, v]
-  for (let h = 0; h < H; h++) {
-    const vh = T === 1 ? out.subarray(h * dv, (h + 1) * dv) : new Float32Array(T * dv); // [T, v] = latent_h [T, kvLora] · W_UVᵀ
-    k.matmul(vh, gatherHead(latOut, T, H * L, h * L, L), T, uv[h]);
-    if (T > 1) scatterHead(out, vh, T, H * dv, h * dv, dv);
-  }
+  // per head [T, v] = latent_h [T, kvLora] · W_UVᵀ, one batched call
+  const vs = heads.map((h) => (T === 1 ? out.subarray(h * dv, (h + 1) * dv) : new Float32Array(T * dv)));
+  k.matmulBatch(vs, heads.map((h) => gatherHead(latOut, T, H * L, h * L, L)), T, uv);
+  if (T > 1) heads.forEach((h) => scatterHead(out, vs[h], T, H * dv, h * dv, dv));
   return out;
 }
 
@@ -130,8 +128,7 @@ function attendAbsorbed(k: Kernels, cfg: ModelConfig, w: AttentionWeights, q: Fl
  */
 export function mlaForward(k: Kernels, cfg: ModelConfig, w: AttentionWeights, x: Float32Array, T: number,
   cache: LayerCache, s: AttentionStep, out: Float32Array, absorbed: boolean): void {
-  const q = queries(k, cfg, w, x, T, s);
-  appendLatents(k, cfg, w, x, T, cache, s);
+  const q = projectInputs(k, cfg, w, x, T, cache, s);
   const heads = absorbed ? attendAbsorbed(k, cfg, w, q, T, cache, s) : attendExpanded(k, cfg, w, q, T, cache, s);
   k.matmul(out, heads, T, w.o);
 }

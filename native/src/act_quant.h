@@ -12,5 +12,5 @@
 //    (columns 0..15 of each block, 16 bytes each) and then the G high halves: a vector of 64 weight bytes
 //    then meets 64 activation codes for its low nibbles and the next 64 for its high nibbles.
 //    corr[4·b + l] = 8 · Σ of the 8 codes that 4-byte lane l of block b meets (low codes 4l..4l+3 and high
-//    codes 4l..4l+3), because q4 nibbles are stored as code + 8.
+//    codes 4l..4l+3), because q4 nibbles are stored as code + 8; corrBlock[b] = the sum of block b's four.
 #pragma once

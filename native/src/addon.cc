@@ -153,15 +153,20 @@ class PreparedInputs {
     bool q4;
     std::vector<int8_t> q;
     std::vector<float> d;
-    std::vector<int32_t> c;
+    std::vector<int32_t> c, cb;
     Quantized(const float* x, int64_t m, int64_t K, bool q4)
-        : x(x), m(m), K(K), q4(q4), q(m * K), d(m * K / 32), c(q4 ? m * K / 8 : 0) {
+        : x(x), m(m), K(K), q4(q4), q(m * K), d(m * K / 32), c(q4 ? m * K / 8 : 0), cb(q4 ? m * K / 32 : 0) {
       const IsaKernels& k = activeKernels();
       parallel(m, 1, threadsFor(m * K * 8), [&](int, int64_t b, int64_t e) {
-        k.quantizeActs(x, K, q4, q.data(), d.data(), q4 ? c.data() : nullptr, b, e);
+        k.quantizeActs(x, K, q4, q.data(), d.data(), q4 ? c.data() : nullptr, q4 ? cb.data() : nullptr, b, e);
       });
     }
-    void attach(MatmulArgs& a) const { a.xq = q.data(); a.xd = d.data(); a.xc = c.empty() ? nullptr : c.data(); }
+    void attach(MatmulArgs& a) const {
+      a.xq = q.data();
+      a.xd = d.data();
+      a.xc = c.empty() ? nullptr : c.data();
+      a.xcb = cb.empty() ? nullptr : cb.data();
+    }
   };
   std::vector<std::unique_ptr<Quantized>> quant_;
 };

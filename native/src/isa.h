@@ -22,10 +22,11 @@ struct MatmulArgs {
   int64_t scaleCols;     // f8: ceil(K/128); q8/q4: K/32
   bool nanFree;          // f8: no byte is a NaN code (0x7f/0xff), so the kernels skip their per-block scan
   // q8/q4 only: x quantized per 32-column block (quantizeActs, act_quant.h). Row i of x has
-  // codes xq + i·K (q4: in the nibble-matching layout), scales xd + i·K/32, q4 corrections xc + i·K/8.
+  // codes xq + i·K (q4: in the nibble-matching layout), scales xd + i·K/32, q4 lane corrections xc + i·K/8.
   const int8_t* xq;
   const float* xd;
   const int32_t* xc;
+  const int32_t* xcb;  // q4: the same corrections summed per block, xcb + i·K/32
 };
 
 // Causal attention; all strides in elements; head dims are contiguous.
@@ -48,7 +49,8 @@ struct IsaKernels {
   const char* name;  // "scalar" | "avx2" | "avx512" | "avx512vnni"
   void (*matmul)(const MatmulArgs& a, int64_t n0, int64_t n1);  // output columns [n0, n1)
   // Rows [r0, r1) of x [*, K] quantized for q8 (q4Layout false) or q4 weights; see act_quant.h.
-  void (*quantizeActs)(const float* x, int64_t K, bool q4Layout, int8_t* xq, float* xd, int32_t* xc, int64_t r0, int64_t r1);
+  void (*quantizeActs)(const float* x, int64_t K, bool q4Layout, int8_t* xq, float* xd, int32_t* xc, int32_t* xcb,
+                       int64_t r0, int64_t r1);
   void (*rmsnorm)(float* out, const float* x, const float* w, int64_t cols, float eps, int64_t r0, int64_t r1);
   void (*softmax)(float* x, int64_t cols, int64_t r0, int64_t r1);
   void (*siluMul)(float* out, const float* gate, const float* up, int64_t i0, int64_t i1);

@@ -127,6 +127,13 @@ static inline vf q4_fma(vf acc, const uint8_t* w, const XQ4& x, const float* dw,
   return _mm256_fmadd_ps(_mm256_cvtepi32_ps(t), s, acc);
 }
 
+// No 16-block grouping on this ISA (see kernels_avx512_vocab.inc); declared for the body's template.
+constexpr bool Q_GROUP = false;
+template <bool Fast>
+static inline vf q8_group16(vf acc, const uint8_t*, const XQ8*, const float*, const float*) { return acc; }
+template <bool Fast>
+static inline vf q4_group16(vf acc, const uint8_t*, const XQ4*, const int32_t*, const float*, const float*) { return acc; }
+
 #include "kernels_body.inc"
 
 }  // namespace

@@ -68,6 +68,13 @@ static inline vf q4_fma(vf acc, const uint8_t* w, const XQ4& x, const float* dw,
   return acc + dw[0] * dx[0] * (float)q4_block_dot(w, x.lo, x.hi, x.corr);
 }
 
+// No 16-block grouping on this ISA (see kernels_avx512_vocab.inc); declared for the body's template.
+constexpr bool Q_GROUP = false;
+template <bool Fast>
+static inline vf q8_group16(vf acc, const uint8_t*, const XQ8*, const float*, const float*) { return acc; }
+template <bool Fast>
+static inline vf q4_group16(vf acc, const uint8_t*, const XQ4*, const int32_t*, const float*, const float*) { return acc; }
+
 #include "kernels_body.inc"
 
 static inline vf wload_bf16(const uint8_t* p) { return scalar_bf16(p); }

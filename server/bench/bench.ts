@@ -32,6 +32,8 @@ export interface FormatResult {
   rssBytes: number;
   kernels: string;
   loadMs: number;
+  /** Memory read bandwidth probed right before and right after the all-threads decode; the limit is the faster. */
+  bandwidthSamples: number[];
 }
 
 export interface BenchReport {
@@ -55,7 +57,9 @@ interface FormatSpec {
   prefill: boolean;
 }
 
-async function runFormat(spec: FormatSpec, threads: number[], decodeTokens: number, prefillTokens: number): Promise<FormatResult> {
+type Probe = () => Promise<number>;
+
+async function runFormat(spec: FormatSpec, threads: number[], decodeTokens: number, prefillTokens: number, probe: Probe): Promise<FormatResult> {
   const t0 = performance.now();
   const engine = await loadEngine(spec.dir(), { noTokenizer: true, prefault: true, resident: true, ...spec.opts });
   const loadMs = performance.now() - t0;
@@ -63,8 +67,12 @@ async function runFormat(spec: FormatSpec, threads: number[], decodeTokens: numb
     const info = engineInfo(engine)!;
     const decodeTokS: number[] = [];
     const decodeMeanTokS: number[] = [];
-    for (const t of threads) {
+    const bandwidthSamples: number[] = [];
+    for (const [i, t] of threads.entries()) {
+      const last = i === threads.length - 1;
+      if (last) bandwidthSamples.push(await probe());
       const r = await decodeRate(engine, t, decodeTokens);
+      if (last) bandwidthSamples.push(await probe());
       decodeTokS.push(r.best);
       decodeMeanTokS.push(r.mean);
       log(`${spec.format}: decode ${r.best.toFixed(2)} tok/s best, ${r.mean.toFixed(2)} mean at ${t} thread(s)`);
@@ -74,7 +82,7 @@ async function runFormat(spec: FormatSpec, threads: number[], decodeTokens: numb
     return {
       format: spec.format, description: spec.description, threads, decodeTokS, decodeMeanTokS, prefillTokS,
       decodeWeightBytes: info.decodeWeightBytes, totalWeightBytes: info.totalWeightBytes,
-      rssBytes: process.memoryUsage().rss, kernels: info.kernels, loadMs,
+      rssBytes: process.memoryUsage().rss, kernels: info.kernels, loadMs, bandwidthSamples,
     };
   } finally {
     engine.dispose();
@@ -146,24 +154,24 @@ async function main(): Promise<void> {
     machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? 'unknown', threads: allThreads },
     layers, bandwidth, formats: [], keystroke: [], kvBytesPerToken: undefined, anchor: LLAMA_CPP, skipped: [],
   };
-  // The machine is shared and its bandwidth varies over minutes: probe again after every format and take the
-  // fastest probe as the limit (a higher limit only makes the fractions stricter).
+  // The machine is shared and its bandwidth varies from minute to minute: each format is measured against
+  // probes taken right before and right after its all-threads decode (the faster of the two is its limit).
   const samples = [bandwidth.bytesPerSecond];
-  const probeAgain = async (): Promise<void> => {
-    const b = await measureBandwidth(allThreads, native);
-    samples.push(b.bytesPerSecond);
-    log(`bandwidth ${(b.bytesPerSecond / 1e9).toFixed(1)} GB/s`);
+  const probe: Probe = async () => {
+    const b = (await measureBandwidth(allThreads, native)).bytesPerSecond;
+    samples.push(b);
+    log(`bandwidth ${(b / 1e9).toFixed(1)} GB/s`);
+    return b;
   };
   for (const f of formats) {
     try {
-      report.formats.push(await runFormat(specs[f], threads, decodeTokens, prefillTokens));
+      report.formats.push(await runFormat(specs[f], threads, decodeTokens, prefillTokens, probe));
     } catch (err) {
       const msg = `${f}: ${(err as Error).message}`;
       log(`skipped ${msg}`);
       report.skipped.push(msg);
     }
     gc(); // unmap/free the previous model before loading the next
-    await probeAgain();
   }
   report.bandwidth = { ...bandwidth, bytesPerSecond: Math.max(...samples), samples };
 

@@ -16,18 +16,20 @@ export function formatReport(r: BenchReport): string {
   out.push(`DeepSeek-V2-Lite shapes, ${r.layers} layers · ${r.machine.model} · ${r.machine.cpus} CPUs`);
   const probes = r.bandwidth.samples && r.bandwidth.samples.length > 1
     ? ` (fastest of ${r.bandwidth.samples.length} probes: ${r.bandwidth.samples.map(gb).join(', ')})` : '';
-  out.push(`memory read bandwidth (this run, ${r.bandwidth.threads} threads, ${r.bandwidth.method}): ${gb(bw)} GB/s${probes}` +
+  out.push(`memory read bandwidth (this run, ${r.bandwidth.threads} threads, ${r.bandwidth.method}): ${gb(bw)} GB/s${probes};` +
+    ' each format is measured against the faster of the probes just before and just after its decode' +
     `   [llama.cpp anchor run: ${gb(LLAMA_CPP.bandwidthBytesPerSecond)} GB/s, ${gb(LLAMA_CPP.bytesPerToken)} GB/token]`);
   const naive = r.formats.find((f) => f.format === 'bf16-naive');
   const rows = r.formats.flatMap((f) => f.threads.map((t, i) => {
-    const limit = bw / f.decodeWeightBytes;
+    const fbw = f.bandwidthSamples?.length ? Math.max(...f.bandwidthSamples) : bw;
+    const limit = fbw / f.decodeWeightBytes;
     const frac = f.decodeTokS[i] / limit;
     const anchor = anchorFor(f.format);
     const target = targetFraction(f.format);
     const isAll = i === f.threads.length - 1;
     const vsNaive = naive && f.format.startsWith('bf16') && f !== naive ? (f.decodeTokS[i] / naive.decodeTokS[i]).toFixed(2) + 'x' : '';
     return [
-      f.format, String(t), `${f.decodeTokS[i].toFixed(2)} (${f.decodeMeanTokS[i].toFixed(2)})`, gb(f.decodeWeightBytes), limit.toFixed(1), frac.toFixed(2),
+      f.format, String(t), `${f.decodeTokS[i].toFixed(2)} (${f.decodeMeanTokS[i].toFixed(2)})`, gb(f.decodeWeightBytes), gb(fbw), limit.toFixed(1), frac.toFixed(2),
       isAll && target ? `${target.toFixed(2)} ${frac >= target ? 'ok' : 'MISS'}` : '',
       isAll && anchor ? `${anchor.fraction.toFixed(2)} (${anchor.llamaType})` : '',
       vsNaive,
@@ -37,7 +39,7 @@ export function formatReport(r: BenchReport): string {
     ];
   }));
   out.push('');
-  out.push(table(['format', 'thr', 'decode tok/s best (mean)', 'GB/token', 'limit tok/s', 'of limit', 'target', 'llama.cpp', 'vs naive', 'prefill tok/s', 'llama.cpp', 'RSS GB'], rows));
+  out.push(table(['format', 'thr', 'decode tok/s best (mean)', 'GB/token', 'probe GB/s', 'limit tok/s', 'of limit', 'target', 'llama.cpp', 'vs naive', 'prefill tok/s', 'llama.cpp', 'RSS GB'], rows));
   for (const f of r.formats) out.push(`  ${f.format}: ${f.description}; kernels ${f.kernels}; weights ${gb(f.totalWeightBytes)} GB; load ${(f.loadMs / 1e3).toFixed(1)} s`);
   if (r.keystroke.length) {
     out.push('');

@@ -45,9 +45,9 @@ async function jsProbe(bufferBytes: number, threads: number, reps: number): Prom
 }
 
 /** Best of a few streaming reads over a buffer far larger than the last-level cache. */
-export async function measureBandwidth(threads: number, native: NativeProbe | undefined, bufferBytes = 512 << 20): Promise<BandwidthResult> {
+export async function measureBandwidth(threads: number, native: NativeProbe | undefined, bufferBytes = 512 << 20, reps = 5): Promise<BandwidthResult> {
   if (native?.readBandwidth) {
-    return { bytesPerSecond: native.readBandwidth(bufferBytes, threads, 5), threads, bufferBytes, method: 'native' };
+    return { bytesPerSecond: native.readBandwidth(bufferBytes, threads, reps), threads, bufferBytes, method: 'native' };
   }
   return { bytesPerSecond: await jsProbe(bufferBytes, threads, 3), threads, bufferBytes, method: 'javascript' };
 }

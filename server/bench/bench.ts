@@ -13,7 +13,7 @@ import { engineInfo, loadEngine, type EngineOptions } from '../engine/index';
 import { LLAMA_CPP } from './anchor';
 import { measureBandwidth, type BandwidthResult } from './bandwidth';
 import { ensureCheckpoint, ensureVariant } from './checkpoint';
-import { decodeRate, keystroke, prefillRate, type KeystrokeResult } from './measure';
+import { decodeRate, decodeRateProbed, keystroke, prefillRate, type KeystrokeResult } from './measure';
 import { v2LiteConfig, v3RoutingConfig } from './shapes';
 import { formatReport } from './report';
 
@@ -32,8 +32,8 @@ export interface FormatResult {
   rssBytes: number;
   kernels: string;
   loadMs: number;
-  /** Memory read bandwidth probed right before and right after the all-threads decode; the limit is the faster. */
-  bandwidthSamples: number[];
+  /** All-threads decode, round by round: the faster adjacent bandwidth probe (bytes/s) and decode's fraction of it. */
+  rounds: { limits: number[]; fractions: number[] };
 }
 
 export interface BenchReport {
@@ -67,22 +67,28 @@ async function runFormat(spec: FormatSpec, threads: number[], decodeTokens: numb
     const info = engineInfo(engine)!;
     const decodeTokS: number[] = [];
     const decodeMeanTokS: number[] = [];
-    const bandwidthSamples: number[] = [];
+    let rounds = { limits: [] as number[], fractions: [] as number[] };
     for (const [i, t] of threads.entries()) {
-      const last = i === threads.length - 1;
-      if (last) bandwidthSamples.push(await probe());
-      const r = await decodeRate(engine, t, decodeTokens);
-      if (last) bandwidthSamples.push(await probe());
+      let note = '';
+      let r: { best: number; mean: number };
+      if (i === threads.length - 1) {
+        const p = await decodeRateProbed(engine, t, decodeTokens, info.decodeWeightBytes, probe);
+        rounds = { limits: p.limits, fractions: p.fractions };
+        note = `; of the adjacent probes: ${p.fractions.map((f) => f.toFixed(2)).join(' ')}`;
+        r = p;
+      } else {
+        r = await decodeRate(engine, t, decodeTokens);
+      }
       decodeTokS.push(r.best);
       decodeMeanTokS.push(r.mean);
-      log(`${spec.format}: decode ${r.best.toFixed(2)} tok/s best, ${r.mean.toFixed(2)} mean at ${t} thread(s)`);
+      log(`${spec.format}: decode ${r.best.toFixed(2)} tok/s best, ${r.mean.toFixed(2)} mean at ${t} thread(s)${note}`);
     }
     const prefillTokS = spec.prefill ? await prefillRate(engine, threads.at(-1)!, prefillTokens) : undefined;
     if (prefillTokS) log(`${spec.format}: prefill ${prefillTokS.toFixed(1)} tok/s`);
     return {
       format: spec.format, description: spec.description, threads, decodeTokS, decodeMeanTokS, prefillTokS,
       decodeWeightBytes: info.decodeWeightBytes, totalWeightBytes: info.totalWeightBytes,
-      rssBytes: process.memoryUsage().rss, kernels: info.kernels, loadMs, bandwidthSamples,
+      rssBytes: process.memoryUsage().rss, kernels: info.kernels, loadMs, rounds,
     };
   } finally {
     engine.dispose();
@@ -97,7 +103,7 @@ async function main(): Promise<void> {
       layers: { type: 'string', default: '4' },
       formats: { type: 'string', default: 'bf16,fp8,int8,int4,naive,v3' },
       contexts: { type: 'string', default: '512,2048,8192' },
-      'decode-tokens': { type: 'string', default: '24' },
+      'decode-tokens': { type: 'string', default: '40' },
       'prefill-tokens': { type: 'string', default: '256' },
       threads: { type: 'string' },
       cache: { type: 'string', default: path.join(process.cwd(), '.cache', 'bench') },
@@ -154,13 +160,12 @@ async function main(): Promise<void> {
     machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? 'unknown', threads: allThreads },
     layers, bandwidth, formats: [], keystroke: [], kvBytesPerToken: undefined, anchor: LLAMA_CPP, skipped: [],
   };
-  // The machine is shared and its bandwidth varies from minute to minute: each format is measured against
-  // probes taken right before and right after its all-threads decode (the faster of the two is its limit).
+  // The machine is shared and its bandwidth swings from second to second: each round of a format's
+  // all-threads decode is measured against short probes taken right before and right after it.
   const samples = [bandwidth.bytesPerSecond];
   const probe: Probe = async () => {
-    const b = (await measureBandwidth(allThreads, native)).bytesPerSecond;
+    const b = (await measureBandwidth(allThreads, native, 256 << 20, 3)).bytesPerSecond;
     samples.push(b);
-    log(`bandwidth ${(b / 1e9).toFixed(1)} GB/s`);
     return b;
   };
   for (const f of formats) {

@@ -55,7 +55,8 @@ test('the report prints ours beside the bandwidth limit and the llama.cpp anchor
     formats: [{
       format: 'bf16', description: 'bf16', threads: [1, 2], decodeTokS: [10, 16], decodeMeanTokS: [9, 15], prefillTokS: 120,
       decodeWeightBytes: 1e9, totalWeightBytes: 4.5e9, rssBytes: 5e9, kernels: 'cpu-avx512', loadMs: 1000,
-      bandwidthSamples: [19e9, 20e9], // the format's own probes: its limit is 20 GB/s, not the run's fastest 25
+      // per round: the adjacent probes' limit and decode's fraction of it; the table shows the medians
+      rounds: { limits: [19e9, 20e9, 21e9], fractions: [0.7, 0.8, 0.9] },
     }],
     keystroke: [{ context: 2048, coldMs: 20000, keystrokeMs: 100, reusedTokens: 2048 }],
     kvBytesPerToken: { latent: 9216, fullPerHead: 40960 }, anchor: LLAMA_CPP, skipped: [],

@@ -35,6 +35,48 @@ export async function decodeRate(e: Engine, threads: number, tokens: number, rou
   return { best: Math.max(...rates), mean: (steps * 1000) / ms };
 }
 
+export interface ProbedDecode {
+  best: number;
+  mean: number;
+  /** Per round: its decode rate × bytes per token / the faster of the bandwidth probes right before and after it. */
+  fractions: number[];
+  /** Per round: that faster probe, bytes/s. */
+  limits: number[];
+}
+
+/**
+ * Decode rate against the memory bandwidth of the same moments: `rounds` times a bandwidth probe, a decode of
+ * tokens/rounds steps, another probe. On a shared machine whose bandwidth swings from second to second, each
+ * round's fraction compares like with like; the median of the rounds is the figure to report.
+ */
+export async function decodeRateProbed(e: Engine, threads: number, tokens: number, bytesPerToken: number,
+  probe: () => Promise<number>, rounds = 5): Promise<ProbedDecode> {
+  setThreads(e, threads);
+  await e.generate({ prompt: freshPrompt(e, 4), maxTokens: 3, ignoreEos: true }); // warm-up
+  const per = Math.max(2, Math.round(tokens / rounds));
+  const rates: number[] = [], fractions: number[] = [], limits: number[] = [];
+  let steps = 0, ms = 0, before = await probe();
+  for (let i = 0; i < rounds; i++) {
+    const r = await e.generate({ prompt: freshPrompt(e, 8), maxTokens: per + 1, ignoreEos: true });
+    const after = await probe();
+    const rate = ((r.tokens.length - 1) * 1000) / r.decodeMs;
+    const limit = Math.max(before, after);
+    rates.push(rate);
+    limits.push(limit);
+    fractions.push((rate * bytesPerToken) / limit);
+    steps += r.tokens.length - 1;
+    ms += r.decodeMs;
+    before = after;
+  }
+  return { best: Math.max(...rates), mean: (steps * 1000) / ms, fractions, limits };
+}
+
+/** The median of a non-empty list. */
+export function median(v: number[]): number {
+  const s = [...v].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
 /** Prompt tokens per second of a cold (nothing reused) prompt of `tokens` tokens. */
 export async function prefillRate(e: Engine, threads: number, tokens: number): Promise<number> {
   setThreads(e, threads);

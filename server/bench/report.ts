@@ -1,6 +1,7 @@
 // The benchmark's human-readable table: ours beside the bandwidth limit of this run and the llama.cpp anchor.
 import { anchorFor, LLAMA_CPP, targetFraction } from './anchor';
 import type { BenchReport } from './bench';
+import { median } from './measure';
 
 const gb = (b: number): string => (b / 1e9).toFixed(2);
 const pad = (cells: string[], widths: number[]): string => cells.map((c, i) => (i ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ');
@@ -17,16 +18,19 @@ export function formatReport(r: BenchReport): string {
   const probes = r.bandwidth.samples && r.bandwidth.samples.length > 1
     ? ` (fastest of ${r.bandwidth.samples.length} probes: ${r.bandwidth.samples.map(gb).join(', ')})` : '';
   out.push(`memory read bandwidth (this run, ${r.bandwidth.threads} threads, ${r.bandwidth.method}): ${gb(bw)} GB/s${probes};` +
-    ' each format is measured against the faster of the probes just before and just after its decode' +
+    ' each round of decode is measured against the faster of the probes just before and just after it (median of 5 rounds)' +
     `   [llama.cpp anchor run: ${gb(LLAMA_CPP.bandwidthBytesPerSecond)} GB/s, ${gb(LLAMA_CPP.bytesPerToken)} GB/token]`);
   const naive = r.formats.find((f) => f.format === 'bf16-naive');
   const rows = r.formats.flatMap((f) => f.threads.map((t, i) => {
-    const fbw = f.bandwidthSamples?.length ? Math.max(...f.bandwidthSamples) : bw;
+    const isAll = i === f.threads.length - 1;
+    // All threads: the median over rounds of decode vs. the probes adjacent to that round; 1 thread: vs. the
+    // median of those probes.
+    const probed = f.rounds?.fractions.length ? f.rounds : undefined;
+    const fbw = probed ? median(probed.limits) : bw;
     const limit = fbw / f.decodeWeightBytes;
-    const frac = f.decodeTokS[i] / limit;
+    const frac = isAll && probed ? median(probed.fractions) : f.decodeTokS[i] / limit;
     const anchor = anchorFor(f.format);
     const target = targetFraction(f.format);
-    const isAll = i === f.threads.length - 1;
     const vsNaive = naive && f.format.startsWith('bf16') && f !== naive ? (f.decodeTokS[i] / naive.decodeTokS[i]).toFixed(2) + 'x' : '';
     return [
       f.format, String(t), `${f.decodeTokS[i].toFixed(2)} (${f.decodeMeanTokS[i].toFixed(2)})`, gb(f.decodeWeightBytes), gb(fbw), limit.toFixed(1), frac.toFixed(2),
@@ -39,7 +43,7 @@ export function formatReport(r: BenchReport): string {
     ];
   }));
   out.push('');
-  out.push(table(['format', 'thr', 'decode tok/s best (mean)', 'GB/token', 'probe GB/s', 'limit tok/s', 'of limit', 'target', 'llama.cpp', 'vs naive', 'prefill tok/s', 'llama.cpp', 'RSS GB'], rows));
+  out.push(table(['format', 'thr', 'decode tok/s best (mean)', 'GB/token', 'probe GB/s', 'limit tok/s', 'of limit (median)', 'target', 'llama.cpp', 'vs naive', 'prefill tok/s', 'llama.cpp', 'RSS GB'], rows));
   for (const f of r.formats) out.push(`  ${f.format}: ${f.description}; kernels ${f.kernels}; weights ${gb(f.totalWeightBytes)} GB; load ${(f.loadMs / 1e3).toFixed(1)} s`);
   if (r.keystroke.length) {
     out.push('');

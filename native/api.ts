@@ -65,6 +65,12 @@ export interface Kernels {
    */
   matmulBatch(outs: Float32Array[], xs: Float32Array[], m: number, ws: Weight[]): void;
   /**
+   * One token through per-head blocks of one weight, stacked by head: w is [heads·r, k] and head h computes
+   * out[h·outStride .. +r] = x[h·xStride .. +k] · W[h·r .. h·r+r]ᵀ (absorbed MLA's per-head products, one
+   * call and one weight for all heads). Not for f8_e4m3 (its 128-row scale blocks do not split by head).
+   */
+  matmulHeads(out: Float32Array, x: Float32Array, w: Weight, heads: number, xStride: number, outStride: number): void;
+  /**
    * One token through several SwiGLU experts in one call (only their weights are read):
    * out[hidden] = Σ_j coef[j] · downs[j](silu(gates[j]·x) ⊙ ups[j]·x), x: [hidden].
    */

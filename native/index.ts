@@ -74,6 +74,7 @@ export const kernels: Kernels = {
   getThreads: () => load().getThreads(),
   matmul: (...a) => load().matmul(...a),
   matmulBatch: (...a) => load().matmulBatch(...a),
+  matmulHeads: (...a) => load().matmulHeads(...a),
   moeExperts: (...a) => load().moeExperts(...a),
   quantize: (...a) => load().quantize(...a),
   allocWeightBytes: (...a) => load().allocWeightBytes(...a),

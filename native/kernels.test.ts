@@ -83,6 +83,7 @@ function withThreads(k: Kernels, n: number, fn: () => void): void {
   try { fn(); } finally { k.setThreads(before); }
 }
 
+const BYTES: Record<WeightDType, number> = { f32: 4, bf16: 2, f16: 2, f8_e4m3: 1, q8_0: 1, q4_0: 0.5 };
 const DTYPES: WeightDType[] = ['f32', 'bf16', 'f16', 'f8_e4m3', 'q8_0', 'q4_0'];
 // (m, N, K): not multiples of the vector width or of 128; the larger ones are split across threads.
 const MATMUL_SHAPES: Array<[number, number, number]> = [[1, 130, 200], [3, 130, 200], [17, 130, 200], [1, 5, 7], [2, 257, 300], [1, 1030, 1100], [9, 300, 520], [70, 9, 2100]];
@@ -171,6 +172,28 @@ test('fp8 decoding stays exact for subnormal codes and for tiny and huge activat
     kernels.matmul(got, x, 1, w);
     assertClose(got, want, matmulBound(x, 1, w), `${kernels.backend} fp8 subnormal codes, x scaled by ${scale}`, 1e-6);
   }
+});
+
+test('matmulHeads: one token through per-head row blocks of one stacked weight, strided in and out', () => {
+  for (const dtype of ['f32', 'bf16', 'f16', 'q8_0', 'q4_0'] as WeightDType[]) {
+    for (const [heads, r, k] of [[16, 40, 96], [3, 130, 512]]) {
+      const w = randWeight(dtype, heads * r, k, 300 + heads);
+      const xStride = k + 7, outStride = r + 5; // head slots inside wider rows, as q and qLat are
+      const x = randArray((heads - 1) * xStride + k, 400 + heads);
+      const got = new Float32Array((heads - 1) * outStride + r).fill(-1), want = got.slice();
+      kernels.matmulHeads(got, x, w, heads, xStride, outStride);
+      ref.matmulHeads(want, x, w, heads, xStride, outStride);
+      for (let h = 0; h < heads; h++) {
+        const rows: Weight = { ...w, rows: r };
+        const bound = matmulBound(x.subarray(h * xStride, h * xStride + k), 1, { ...rows, data: w.data.subarray(h * r * k * BYTES[dtype], (h + 1) * r * k * BYTES[dtype]), scales: w.scales?.subarray(h * r * k / 32, (h + 1) * r * k / 32) });
+        assertClose(got.subarray(h * outStride, h * outStride + r), want.subarray(h * outStride, h * outStride + r), bound, `${kernels.backend} matmulHeads ${dtype} head ${h}`);
+        if (h < heads - 1) assert.deepEqual(Array.from(got.subarray(h * outStride + r, (h + 1) * outStride)), [-1, -1, -1, -1, -1], 'gaps between head slots stay untouched');
+      }
+    }
+  }
+  const fp8 = randWeight('f8_e4m3', 256, 128, 1);
+  assert.throws(() => kernels.matmulHeads(new Float32Array(256), new Float32Array(256), fp8, 2, 128, 128), /f8_e4m3/);
+  assert.throws(() => kernels.matmulHeads(new Float32Array(256), new Float32Array(384), randWeight('bf16', 256, 128, 2), 3, 128, 86), /multiple of heads/);
 });
 
 test('matmulBatch checks its arguments', () => {

@@ -128,6 +128,20 @@ function matmulBatch(outs: Float32Array[], xs: Float32Array[], m: number, ws: We
   ws.forEach((w, j) => matmul(outs[j], xs[j], m, w));
 }
 
+function matmulHeads(out: Float32Array, x: Float32Array, w: Weight, heads: number, xStride: number, outStride: number): void {
+  if (w.dtype === 'f8_e4m3') throw new TypeError('matmulHeads: f8_e4m3 weights are not supported');
+  if (!Number.isInteger(heads) || heads < 1 || w.rows % heads) throw new TypeError('matmulHeads: w.rows must be a multiple of heads');
+  const r = w.rows / heads, k = w.cols;
+  const bytes = { f32: 4, bf16: 2, f16: 2, q8_0: 1, q4_0: 0.5 }[w.dtype];
+  for (let h = 0; h < heads; h++) {
+    const rows: Weight = {
+      dtype: w.dtype, rows: r, cols: k, data: w.data.subarray(h * r * k * bytes, (h + 1) * r * k * bytes),
+      scales: w.scales?.subarray((h * r * k) / 32, ((h + 1) * r * k) / 32),
+    };
+    matmul(out.subarray(h * outStride, h * outStride + r), x.subarray(h * xStride, h * xStride + k), 1, rows);
+  }
+}
+
 function rmsnorm(out: Float32Array, x: Float32Array, weight: Float32Array, rows: number, eps: number): void {
   const d = weight.length;
   for (let r = 0; r < rows; r++) {
@@ -219,6 +233,7 @@ export const referenceKernels: Kernels = {
   getThreads: () => 1,
   matmul,
   matmulBatch,
+  matmulHeads,
   moeExperts,
   rmsnorm,
   softmax,

@@ -243,6 +243,39 @@ Napi::Value MatmulBatch(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// matmulHeads(out, x, w, heads, xStride, outStride): one token through per-head row blocks of one weight
+// (see api.ts); one argument parse and one hand-off for all heads.
+Napi::Value MatmulHeads(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  needArgs(info, 6, "matmulHeads");
+  const F32 out = f32Arg(info[0], "matmulHeads: out"), x = f32Arg(info[1], "matmulHeads: x");
+  const MatmulArgs w = weightArg(env, info[2], "matmulHeads", "w");
+  const int64_t heads = intArg(info[3], "matmulHeads: heads", 1);
+  const int64_t xStride = intArg(info[4], "matmulHeads: xStride", 0), outStride = intArg(info[5], "matmulHeads: outStride", 0);
+  if (w.dtype == kF8E4M3) typeError(env, "matmulHeads: f8_e4m3 weights are not supported (scale blocks span heads)");
+  if (w.N % heads) typeError(env, "matmulHeads: w.rows (" + std::to_string(w.N) + ") must be a multiple of heads (" + std::to_string(heads) + ")");
+  const int64_t r = w.N / heads;
+  needLen(env, x, (heads - 1) * xStride + w.K, "matmulHeads: x");
+  needLen(env, out, (heads - 1) * outStride + r, "matmulHeads: out");
+  if (overlaps(out, x)) typeError(env, "matmulHeads: out must not overlap x");
+  if (outStride < r && heads > 1) typeError(env, "matmulHeads: outStride must be at least w.rows / heads");
+  const int64_t rowBytes = w.dtype == kQ4 ? w.K / 2 : w.K * (w.dtype == kF32 ? 4 : w.dtype == kQ8 ? 1 : 2);
+  std::vector<MatmulArgs> ws((size_t)heads, w);
+  PreparedInputs prepared;
+  for (int64_t h = 0; h < heads; ++h) {
+    MatmulArgs& a = ws[h];
+    a.N = r;
+    a.m = 1;
+    a.w = w.w + h * r * rowBytes;
+    if (isBlockQuant(w.dtype)) a.scales = w.scales + h * r * (w.K / 32);
+    a.x = x.p + h * xStride;
+    a.out = out.p + h * outStride;
+    prepared.attach(a);
+  }
+  matmulRows(ws, threadsFor(w.N * w.K));
+  return env.Undefined();
+}
+
 // moeExperts(out, x, gates, ups, downs, coef): one token through several SwiGLU experts at once,
 // out[H] = Σ_j coef[j] · down_j(silu(gate_j·x) ⊙ up_j·x). Only the listed experts' weights are read,
 // and the whole layer costs two thread-pool hand-offs (gate/up rows of all experts, then down rows).
@@ -606,6 +639,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("getThreads", Napi::Function::New(env, GetThreads));
   exports.Set("matmul", Napi::Function::New(env, Matmul));
   exports.Set("matmulBatch", Napi::Function::New(env, MatmulBatch));
+  exports.Set("matmulHeads", Napi::Function::New(env, MatmulHeads));
   exports.Set("moeExperts", Napi::Function::New(env, MoeExperts));
   exports.Set("readBandwidth", Napi::Function::New(env, ReadBandwidth));
   exports.Set("quantize", Napi::Function::New(env, Quantize));

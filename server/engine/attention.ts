@@ -2,6 +2,7 @@
 import type { Kernels } from '../../native/api';
 import type { ModelConfig } from './config';
 import type { LayerCache } from './kvcache';
+import { weightRows } from './dtype';
 import type { AttentionWeights } from './weights';
 
 export interface AttentionStep {
@@ -93,15 +94,19 @@ function attendAbsorbed(k: Kernels, cfg: ModelConfig, w: AttentionWeights, q: Fl
   const { qkNopeHeadDim: nope, qkRopeHeadDim: rope, vHeadDim: dv, kvLoraRank: L } = cfg;
   const D = cache.rowSize; // L + rope
   const dq = nope + rope;
-  const { ukT, uv } = w.absorbed();
+  const { ukT, uv } = w.absorbed(k.allocWeightBytes && ((n) => k.allocWeightBytes!(n))); // huge pages when native
   const qLat = new Float32Array(T * H * D); // [T, H, kvLora + rope]
   const heads = Array.from({ length: H }, (_, h) => h);
-  if (nope) {
-    // per head [T, kvLora] = q_nope_h [T, nope] · W_UK_h [nope, kvLora], all heads in one batched call;
-    // decode writes straight into qLat's head slots
-    const lats = heads.map((h) => (T === 1 ? qLat.subarray(h * D, h * D + L) : new Float32Array(T * L)));
-    k.matmulBatch(lats, heads.map((h) => gatherHead(q, T, H * dq, h * dq, nope)), T, ukT);
-    if (T > 1) heads.forEach((h) => scatterHead(qLat, lats[h], T, H * D, h * D, L));
+  if (ukT) {
+    // per head [T, kvLora] = q_nope_h [T, nope] · W_UK_h [nope, kvLora]; decode: all heads in one call,
+    // reading q's head slots and writing qLat's
+    if (T === 1) {
+      k.matmulHeads(qLat, q, ukT, H, dq, D);
+    } else {
+      const lats = heads.map(() => new Float32Array(T * L));
+      k.matmulBatch(lats, heads.map((h) => gatherHead(q, T, H * dq, h * dq, nope)), T, heads.map((h) => weightRows(ukT, h * L, L)));
+      heads.forEach((h) => scatterHead(qLat, lats[h], T, H * D, h * D, L));
+    }
   }
   for (const h of heads) scatterHead(qLat, gatherHead(q, T, H * dq, h * dq + nope, rope), T, H * D, h * D + L, rope);
   const latOut = new Float32Array(T * H * L); // [T, H, kvLora]
@@ -115,10 +120,14 @@ function attendAbsorbed(k: Kernels, cfg: ModelConfig, w: AttentionWeights, q: Fl
     oTokenStride: H * L, oHeadStride: L,
   });
   const out = new Float32Array(T * H * dv); // [T, H, v]
-  // per head [T, v] = latent_h [T, kvLora] · W_UVᵀ, one batched call
-  const vs = heads.map((h) => (T === 1 ? out.subarray(h * dv, (h + 1) * dv) : new Float32Array(T * dv)));
-  k.matmulBatch(vs, heads.map((h) => gatherHead(latOut, T, H * L, h * L, L)), T, uv);
-  if (T > 1) heads.forEach((h) => scatterHead(out, vs[h], T, H * dv, h * dv, dv));
+  // per head [T, v] = latent_h [T, kvLora] · W_UVᵀ
+  if (T === 1) {
+    k.matmulHeads(out, latOut, uv, H, L, dv);
+  } else {
+    const vs = heads.map(() => new Float32Array(T * dv));
+    k.matmulBatch(vs, heads.map((h) => gatherHead(latOut, T, H * L, h * L, L)), T, heads.map((h) => weightRows(uv, h * dv, dv)));
+    heads.forEach((h) => scatterHead(out, vs[h], T, H * dv, h * dv, dv));
+  }
   return out;
 }
 

@@ -15,24 +15,34 @@ export interface AttentionWeights {
   kvANorm: Float32Array; // [kvLora]
   kvB: Weight; // [heads*(nope+v), kvLora]
   o: Weight; // [hidden, heads*v]
-  /** Absorbed-form factors of kv_b_proj, per head (derived on first use). */
-  absorbed(): AbsorbedFactors;
+  /** Absorbed-form factors of kv_b_proj, per head (derived on first use, in memory from `alloc` when given). */
+  absorbed(alloc?: (bytes: number) => Uint8Array): AbsorbedFactors;
 }
 
 export interface AbsorbedFactors {
-  ukT: Weight[]; // per head W_UKᵀ [kvLora, nope]
-  uv: Weight[]; // per head W_UV [v, kvLora]
+  ukT?: Weight; // every head's W_UKᵀ stacked: [heads·kvLora, nope], head h in rows h·kvLora .. (none when nope is 0)
+  uv: Weight; // every head's W_UV stacked: [heads·v, kvLora], head h in rows h·v ..
 }
 
-/** Splits kv_b_proj [heads*(nope+v), kvLora] into per-head W_UKᵀ (transposed) and W_UV (row views). */
-function absorbedFactors(cfg: ModelConfig, kvB: Weight): AbsorbedFactors {
-  const per = cfg.qkNopeHeadDim + cfg.vHeadDim;
-  const f: AbsorbedFactors = { ukT: [], uv: [] };
-  for (let h = 0; h < cfg.numAttentionHeads; h++) {
-    if (cfg.qkNopeHeadDim) f.ukT.push(weightRowsTransposed(kvB, h * per, cfg.qkNopeHeadDim));
-    f.uv.push(weightRows(kvB, h * per + cfg.qkNopeHeadDim, cfg.vHeadDim));
+/** Rows of same-dtype weights one after another (kv_b_proj is never block-quantized, and fp8 parts are f32 copies). */
+function stackRows(parts: Weight[], alloc: (bytes: number) => Uint8Array): Weight {
+  const data = alloc(parts.reduce((n, p) => n + p.data.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    data.set(p.data, at);
+    at += p.data.length;
   }
-  return f;
+  return { dtype: parts[0].dtype, rows: parts.reduce((n, p) => n + p.rows, 0), cols: parts[0].cols, data };
+}
+
+/** Splits kv_b_proj [heads*(nope+v), kvLora] into every head's W_UKᵀ (transposed) and W_UV, each stacked by head. */
+function absorbedFactors(cfg: ModelConfig, kvB: Weight, alloc: (bytes: number) => Uint8Array): AbsorbedFactors {
+  const per = cfg.qkNopeHeadDim + cfg.vHeadDim;
+  const heads = Array.from({ length: cfg.numAttentionHeads }, (_, h) => h);
+  return {
+    ukT: cfg.qkNopeHeadDim ? stackRows(heads.map((h) => weightRowsTransposed(kvB, h * per, cfg.qkNopeHeadDim)), alloc) : undefined,
+    uv: stackRows(heads.map((h) => weightRows(kvB, h * per + cfg.qkNopeHeadDim, cfg.vHeadDim)), alloc),
+  };
 }
 
 export interface MlpWeights {
@@ -144,7 +154,7 @@ function attentionWeights(r: Resolver, cfg: ModelConfig, prefix: string): Attent
     kvANorm: r.vector(`${prefix}.kv_a_layernorm.weight`, cfg.kvLoraRank),
     kvB,
     o: r.matrix(`${prefix}.o_proj.weight`, cfg.hiddenSize, H * cfg.vHeadDim),
-    absorbed: () => (factors ??= absorbedFactors(cfg, kvB)),
+    absorbed: (alloc = (n: number) => new Uint8Array(n)) => (factors ??= absorbedFactors(cfg, kvB, alloc)),
   };
   if (cfg.qLoraRank !== null) {
     a.qA = r.matrix(`${prefix}.q_a_proj.weight`, cfg.qLoraRank, cfg.hiddenSize);

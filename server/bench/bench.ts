@@ -1,8 +1,9 @@
 // `npm run bench`: engine speed on a synthetic checkpoint with DeepSeek-V2-Lite's real shapes (not a test).
 //   node dist/bench.js [--layers 4] [--formats bf16,fp8,int8,int4,naive,v3] [--contexts 512,2048,8192]
-//                      [--decode-tokens 24] [--prefill-tokens 256] [--threads N] [--json]
+//                      [--decode-tokens 40] [--prefill-tokens 256] [--threads N] [--json]
 // Prints decode/prefill rates, weight bytes per token, the bandwidth measured in this run and decode as a
-// fraction of its limit, keystroke re-completion vs. cold prefill, RSS and KV bytes per token.
+// fraction of its limit (per round of decode, against probes right before and after it; median of 5 rounds),
+// keystroke re-completion vs. cold prefill, RSS and KV bytes per token.
 import os from 'node:os';
 import path from 'node:path';
 import v8 from 'node:v8';

@@ -1,5 +1,5 @@
 // Multi-head Latent Attention (DeepSeek-V2 §2.1): naive (expanded K/V) prefill; absorbed form for decode and long contexts.
-import type { Kernels } from '../../native/api';
+import type { Kernels, Weight } from '../../native/api';
 import type { ModelConfig } from './config';
 import type { LayerCache } from './kvcache';
 import { weightRows } from './dtype';
@@ -86,6 +86,20 @@ function scatterHead(dst: Float32Array, src: Float32Array, T: number, stride: nu
 }
 
 /**
+ * Per head h of a weight stacked by head (rows h·r ..): [T, r] = x_h [T, w.cols] · W_hᵀ, x_h read from head slot h
+ * (width w.cols, slots xHead apart, tokens H·xHead apart) and the result written to head slot h of `out` (slots
+ * outHead apart). Decoding does every head in one call; longer runs gather and scatter per head.
+ */
+function perHeadProducts(k: Kernels, w: Weight, H: number, T: number, x: Float32Array, xHead: number, out: Float32Array, outHead: number): void {
+  const r = w.rows / H;
+  if (T === 1) return k.matmulHeads(out, x, w, H, xHead, outHead);
+  const heads = Array.from({ length: H }, (_, h) => h);
+  const outs = heads.map(() => new Float32Array(T * r));
+  k.matmulBatch(outs, heads.map((h) => gatherHead(x, T, H * xHead, h * xHead, w.cols)), T, heads.map((h) => weightRows(w, h * r, r)));
+  heads.forEach((h) => scatterHead(out, outs[h], T, H * outHead, h * outHead, r));
+}
+
+/**
  * Absorbed form: q_nope·W_UKᵀ puts each head's query in latent space, scored against the cached [c' | k_pe]
  * rows as one shared K/V head; the latent result is mapped to v by W_UV per head. Nothing is expanded.
  */
@@ -96,19 +110,9 @@ function attendAbsorbed(k: Kernels, cfg: ModelConfig, w: AttentionWeights, q: Fl
   const dq = nope + rope;
   const { ukT, uv } = w.absorbed(k.allocWeightBytes && ((n) => k.allocWeightBytes!(n))); // huge pages when native
   const qLat = new Float32Array(T * H * D); // [T, H, kvLora + rope]
-  const heads = Array.from({ length: H }, (_, h) => h);
-  if (ukT) {
-    // per head [T, kvLora] = q_nope_h [T, nope] · W_UK_h [nope, kvLora]; decode: all heads in one call,
-    // reading q's head slots and writing qLat's
-    if (T === 1) {
-      k.matmulHeads(qLat, q, ukT, H, dq, D);
-    } else {
-      const lats = heads.map(() => new Float32Array(T * L));
-      k.matmulBatch(lats, heads.map((h) => gatherHead(q, T, H * dq, h * dq, nope)), T, heads.map((h) => weightRows(ukT, h * L, L)));
-      heads.forEach((h) => scatterHead(qLat, lats[h], T, H * D, h * D, L));
-    }
-  }
-  for (const h of heads) scatterHead(qLat, gatherHead(q, T, H * dq, h * dq + nope, rope), T, H * D, h * D + L, rope);
+  // per head [T, kvLora] = q_nope_h [T, nope] · W_UK_h [nope, kvLora], from q's head slots into qLat's
+  if (ukT) perHeadProducts(k, ukT, H, T, q, dq, qLat, D);
+  for (let h = 0; h < H; h++) scatterHead(qLat, gatherHead(q, T, H * dq, h * dq + nope, rope), T, H * D, h * D + L, rope);
   const latOut = new Float32Array(T * H * L); // [T, H, kvLora]
   const tk = s.past + T;
   const kv = cache.data.subarray(0, tk * D);
@@ -120,14 +124,7 @@ function attendAbsorbed(k: Kernels, cfg: ModelConfig, w: AttentionWeights, q: Fl
     oTokenStride: H * L, oHeadStride: L,
   });
   const out = new Float32Array(T * H * dv); // [T, H, v]
-  // per head [T, v] = latent_h [T, kvLora] · W_UVᵀ
-  if (T === 1) {
-    k.matmulHeads(out, latOut, uv, H, L, dv);
-  } else {
-    const vs = heads.map(() => new Float32Array(T * dv));
-    k.matmulBatch(vs, heads.map((h) => gatherHead(latOut, T, H * L, h * L, L)), T, heads.map((h) => weightRows(uv, h * dv, dv)));
-    heads.forEach((h) => scatterHead(out, vs[h], T, H * dv, h * dv, dv));
-  }
+  perHeadProducts(k, uv, H, T, latOut, L, out, dv); // per head [T, v] = latent_h [T, kvLora] · W_UVᵀ
   return out;
 }
 

@@ -202,6 +202,7 @@ test('matmulBatch checks its arguments', () => {
   assert.throws(() => kernels.matmulBatch([new Float32Array(4)], [new Float32Array(32)], 1, [w]), /outs\[0\]/);
   const buf = new Float32Array(64);
   assert.throws(() => kernels.matmulBatch([buf.subarray(0, 8), new Float32Array(8)], [new Float32Array(32), buf.subarray(0, 32)], 1, [w, w]), /overlaps xs\[1\]/);
+  assert.throws(() => kernels.matmulBatch([buf.subarray(0, 8), buf.subarray(4, 12)], [new Float32Array(32), new Float32Array(32)], 1, [w, w]), /outs\[1\] overlaps outs\[0\]/);
 });
 
 test('block-quantized weights: K must be divisible by 32 and scales must match', () => {

@@ -13,7 +13,6 @@
 #include <string>
 #include <vector>
 
-#include "act_quant.h"
 #include "dispatch.h"
 #include "map_file.h"
 
@@ -173,6 +172,20 @@ class PreparedInputs {
 
 bool isBlockQuant(DType t) { return t == kQ8 || t == kQ4; }
 
+// Runs row ranges of several weights' matmuls split over the pool: the rows of all of them, concatenated,
+// are divided among the threads, and a thread's range may span the end of one weight and the start of the next.
+void matmulRows(const std::vector<MatmulArgs>& ws, int threads) {
+  std::vector<int64_t> start(ws.size() + 1, 0);
+  for (size_t j = 0; j < ws.size(); ++j) start[j + 1] = start[j] + ws[j].N;
+  const IsaKernels& k = activeKernels();
+  parallel(start.back(), 16, threads, [&](int, int64_t b, int64_t e) {
+    for (size_t j = 0; j < ws.size(); ++j) {
+      const int64_t lo = std::max(b, start[j]) - start[j], hi = std::min(e, start[j + 1]) - start[j];
+      if (lo < hi) k.matmul(ws[j], lo, hi);
+    }
+  });
+}
+
 Napi::Value Matmul(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   needArgs(info, 4, "matmul");
@@ -187,23 +200,8 @@ Napi::Value Matmul(const Napi::CallbackInfo& info) {
   a.m = m;
   PreparedInputs prepared;
   prepared.attach(a);
-  const IsaKernels& k = activeKernels();
-  parallel(a.N, 16, threadsFor(m * a.N * a.K), [&](int, int64_t b, int64_t e) { k.matmul(a, b, e); });
+  matmulRows({a}, threadsFor(m * a.N * a.K));
   return env.Undefined();
-}
-
-// Runs row ranges of several weights' matmuls split over the pool: the rows of all of them, concatenated,
-// are divided among the threads, and a thread's range may span the end of one weight and the start of the next.
-void matmulRows(const std::vector<MatmulArgs>& ws, int threads) {
-  std::vector<int64_t> start(ws.size() + 1, 0);
-  for (size_t j = 0; j < ws.size(); ++j) start[j + 1] = start[j] + ws[j].N;
-  const IsaKernels& k = activeKernels();
-  parallel(start.back(), 16, threads, [&](int, int64_t b, int64_t e) {
-    for (size_t j = 0; j < ws.size(); ++j) {
-      const int64_t lo = std::max(b, start[j]) - start[j], hi = std::min(e, start[j + 1]) - start[j];
-      if (lo < hi) k.matmul(ws[j], lo, hi);
-    }
-  });
 }
 
 // matmulBatch(outs, xs, m, ws): outs[j] = xs[j] · ws[j]ᵀ for every j, one hand-off to the pool.
@@ -234,9 +232,13 @@ Napi::Value MatmulBatch(const Napi::CallbackInfo& info) {
     work += m * a.N * a.K;
   }
   for (uint32_t j = 0; j < E; ++j)
-    for (uint32_t i = 0; i < E; ++i)
-      if (i != j && overlaps(outs[j], F32{(float*)ws[i].x, m * ws[i].K}))
+    for (uint32_t i = 0; i < E; ++i) {
+      if (i == j) continue;
+      if (overlaps(outs[j], F32{(float*)ws[i].x, m * ws[i].K}))
         typeError(env, "matmulBatch: outs[" + std::to_string(j) + "] overlaps xs[" + std::to_string(i) + "]");
+      if (i < j && overlaps(outs[j], F32{ws[i].out, m * ws[i].N}))
+        typeError(env, "matmulBatch: outs[" + std::to_string(j) + "] overlaps outs[" + std::to_string(i) + "]");
+    }
   PreparedInputs prepared;
   for (MatmulArgs& a : ws) prepared.attach(a);
   matmulRows(ws, threadsFor(work));

@@ -261,7 +261,7 @@ Napi::Value MatmulHeads(const Napi::CallbackInfo& info) {
   needLen(env, out, (heads - 1) * outStride + r, "matmulHeads: out");
   if (overlaps(out, x)) typeError(env, "matmulHeads: out must not overlap x");
   if (outStride < r && heads > 1) typeError(env, "matmulHeads: outStride must be at least w.rows / heads");
-  const int64_t rowBytes = w.dtype == kQ4 ? w.K / 2 : w.K * (w.dtype == kF32 ? 4 : w.dtype == kQ8 ? 1 : 2);
+  const int64_t rowBytes = weightRowBytes(w.dtype, w.K);
   std::vector<MatmulArgs> ws((size_t)heads, w);
   PreparedInputs prepared;
   for (int64_t h = 0; h < heads; ++h) {

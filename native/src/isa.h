@@ -11,6 +11,11 @@ namespace dsn {
 // kQ8/kQ4: block-quantized (32 weights per block along K, one f32 scale per block; see native/api.ts).
 enum DType : int { kF32 = 0, kBF16 = 1, kF16 = 2, kF8E4M3 = 3, kQ8 = 4, kQ4 = 5 };
 
+// Bytes of one K-column weight row in `dtype` (static: every translation unit keeps its own copy, see above).
+static inline int64_t weightRowBytes(DType dtype, int64_t K) {
+  return dtype == kF32 ? 4 * K : dtype == kBF16 || dtype == kF16 ? 2 * K : dtype == kQ4 ? K / 2 : K;
+}
+
 // out[m, N] = x[m, K] · W[N, K]ᵀ ; W stored row-major in `dtype`; fp8 has 128×128 block scales.
 struct MatmulArgs {
   float* out;

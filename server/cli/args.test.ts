@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseCommandArgs, parseThreads } from './args';
+import { parseCommandArgs, parseNumberOption, parseThreads, parseTokenIds } from './args';
 
 /** Runs `fn` with process.stdout/stderr writes captured. */
 function captured<T>(fn: () => T): { result: T; out: string; err: string } {
@@ -42,4 +42,18 @@ test('parseThreads: positive integers only', () => {
   assert.equal(parseThreads(undefined), undefined);
   assert.equal(parseThreads('4'), 4);
   for (const bad of ['0', '-1', '1.5', 'x']) assert.throws(() => parseThreads(bad), /--threads must be a positive integer/);
+});
+
+test('parseTokenIds takes commas and spaces, and names the flag and the bad entry', () => {
+  assert.deepEqual(parseTokenIds('1, 2  3,4'), [1, 2, 3, 4]);
+  assert.throws(() => parseTokenIds('1,x', '--decode'), /--decode: "x" is not a token id/);
+  assert.throws(() => parseTokenIds('-1'), /--tokens: "-1"/);
+  assert.throws(() => parseTokenIds(' , '), /--tokens: expected token ids/);
+});
+
+test('parseNumberOption: absent is undefined, else a number passing the check', () => {
+  const top = (t?: string) => parseNumberOption(t, '--top-p', (n) => n > 0 && n <= 1, 'in (0, 1]');
+  assert.equal(top(undefined), undefined);
+  assert.equal(top('0.5'), 0.5);
+  for (const bad of ['', ' ', '0', '1.5', 'x', 'NaN']) assert.throws(() => top(bad), /--top-p must be in \(0, 1\]/);
 });

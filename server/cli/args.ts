@@ -27,10 +27,25 @@ export function parseCommandArgs<const O extends Options>(
   return { values: values as unknown as Values<O>, positionals };
 }
 
-/** `--threads N`: a positive integer, or undefined when absent. */
-export function parseThreads(text: string | undefined): number | undefined {
+/** A numeric option: undefined when absent, else the number, which must pass `check` (`rule` words the error). */
+export function parseNumberOption(text: string | undefined, flag: string, check: (n: number) => boolean, rule: string): number | undefined {
   if (text === undefined) return undefined;
   const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--threads must be a positive integer, got ${JSON.stringify(text)}`);
+  if (text.trim() === '' || !Number.isFinite(n) || !check(n)) throw new Error(`${flag} must be ${rule}, got ${JSON.stringify(text)}`);
   return n;
+}
+
+/** `--threads N`: a positive integer, or undefined when absent. */
+export function parseThreads(text: string | undefined): number | undefined {
+  return parseNumberOption(text, '--threads', (n) => Number.isInteger(n) && n >= 1, 'a positive integer');
+}
+
+/** Token ids as given on the command line: "0,17,42" or "0 17 42"; the error names `flag` and the bad entry. */
+export function parseTokenIds(text: string, flag = '--tokens'): number[] {
+  const parts = text.split(/[\s,]+/).filter((s) => s !== '');
+  if (!parts.length) throw new Error(`${flag}: expected token ids separated by commas or spaces, got ${JSON.stringify(text)}`);
+  return parts.map((p) => {
+    if (!/^\d+$/.test(p)) throw new Error(`${flag}: "${p}" is not a token id (non-negative integer)`);
+    return Number(p);
+  });
 }

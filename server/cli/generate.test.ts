@@ -21,3 +21,15 @@ test('generate CLI --json prints the generated ids (greedy = engine.generate); s
   assert.equal(bad.status, 1);
   assert.match(bad.stderr, /no tokenizer\.json/);
 });
+
+test('generate, logits and tokenize print their usage for --help (0) and refuse an unknown option (2)', () => {
+  const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'server/cli.ts', ...args], { cwd: root, encoding: 'utf8' });
+  for (const name of ['generate', 'logits', 'tokenize']) {
+    const help = run(name, '--help');
+    assert.equal(help.status, 0, help.stderr);
+    assert.match(help.stdout, new RegExp(`^usage: deepseek-local ${name} --model DIR`));
+    const bad = run(name, '--nope');
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, new RegExp(`^deepseek-local ${name}: .*--nope[^]*usage: deepseek-local ${name}`));
+  }
+});

@@ -1,44 +1,36 @@
 // `deepseek-local generate --model DIR (--prompt TEXT | --tokens IDS) --max-tokens N ...`: local generation.
-import { parseArgs } from 'node:util';
 import { loadEngine } from '../engine/index';
 import { parseQuant } from '../engine/quantize';
-import { parseTokenList } from '../engine/token-list';
 import type { CliCommand } from './index';
-import { parseThreads } from './args';
+import { parseCommandArgs, parseNumberOption, parseThreads, parseTokenIds } from './args';
 
-function parseNumber(text: string | undefined, flag: string, check: (n: number) => boolean, rule: string): number | undefined {
-  if (text === undefined) return undefined;
-  const n = Number(text);
-  if (text.trim() === '' || !Number.isFinite(n) || !check(n)) throw new Error(`${flag} must be ${rule}, got ${JSON.stringify(text)}`);
-  return n;
-}
+const USAGE = 'usage: deepseek-local generate --model DIR (--prompt TEXT | --tokens IDS) [--max-tokens N] [--temperature T] ' +
+  '[--top-p P] [--seed S] [--ignore-eos] [--json] [--threads N] [--quant int8|int4]';
 
 export const command: CliCommand = {
   summary: 'generate tokens from a prompt with the local engine (greedy unless --temperature)',
   async run(args) {
-    const { values } = parseArgs({
-      args,
-      strict: true,
-      options: {
-        model: { type: 'string' },
-        prompt: { type: 'string' },
-        tokens: { type: 'string' },
-        'max-tokens': { type: 'string', default: '64' },
-        temperature: { type: 'string' },
-        'top-p': { type: 'string' },
-        seed: { type: 'string' },
-        'ignore-eos': { type: 'boolean', default: false },
-        json: { type: 'boolean', default: false },
-        threads: { type: 'string' },
-        quant: { type: 'string' },
-      },
+    const parsed = parseCommandArgs('generate', USAGE, args, {
+      model: { type: 'string' },
+      prompt: { type: 'string' },
+      tokens: { type: 'string' },
+      'max-tokens': { type: 'string', default: '64' },
+      temperature: { type: 'string' },
+      'top-p': { type: 'string' },
+      seed: { type: 'string' },
+      'ignore-eos': { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      threads: { type: 'string' },
+      quant: { type: 'string' },
     });
+    if (typeof parsed === 'number') return parsed;
+    const { values } = parsed;
     if (!values.model) throw new Error('generate: --model DIR is required');
     if ((values.prompt === undefined) === (values.tokens === undefined)) throw new Error('generate: give exactly one of --prompt TEXT or --tokens IDS');
-    const maxTokens = parseNumber(values['max-tokens'], '--max-tokens', (n) => Number.isInteger(n) && n >= 0, 'a non-negative integer')!;
-    const temperature = parseNumber(values.temperature, '--temperature', (n) => n >= 0, 'a number >= 0');
-    const topP = parseNumber(values['top-p'], '--top-p', (n) => n > 0 && n <= 1, 'in (0, 1]');
-    const seed = parseNumber(values.seed, '--seed', (n) => Number.isInteger(n), 'an integer');
+    const maxTokens = parseNumberOption(values['max-tokens'], '--max-tokens', (n) => Number.isInteger(n) && n >= 0, 'a non-negative integer')!;
+    const temperature = parseNumberOption(values.temperature, '--temperature', (n) => n >= 0, 'a number >= 0');
+    const topP = parseNumberOption(values['top-p'], '--top-p', (n) => n > 0 && n <= 1, 'in (0, 1]');
+    const seed = parseNumberOption(values.seed, '--seed', (n) => Number.isInteger(n), 'an integer');
     const engine = await loadEngine(values.model, { threads: parseThreads(values.threads), quant: parseQuant(values.quant) });
     try {
       const tok = engine.tokenizer;
@@ -47,7 +39,7 @@ export const command: CliCommand = {
         if (!tok) throw new Error(`generate: ${values.model} has no tokenizer.json, so --prompt cannot be encoded; use --tokens`);
         prompt = tok.encode(values.prompt, { addBos: true });
       } else {
-        prompt = parseTokenList(values.tokens!);
+        prompt = parseTokenIds(values.tokens!);
       }
       // Plain mode streams text (or ids) as it is generated; --json prints one object at the end.
       const stream = !values.json && tok ? tok.createStreamDecoder({ skipSpecial: true }) : undefined;

@@ -3,7 +3,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { parseIds } from './cli';
 import { deepseekV3TokenizerFiles } from './files';
 import { deepseekV3 } from './testSupport';
 
@@ -11,12 +10,6 @@ const root = path.resolve(__dirname, '../..');
 const modelDir = path.dirname(deepseekV3TokenizerFiles().tokenizerJson);
 const cli = (...args: string[]) =>
   spawnSync(process.execPath, ['--import', 'tsx', 'server/cli.ts', 'tokenize', ...args], { cwd: root, encoding: 'utf8' });
-
-test('parseIds accepts commas and spaces, rejects anything else by name', () => {
-  assert.deepEqual(parseIds('1, 2  3,4'), [1, 2, 3, 4]);
-  assert.throws(() => parseIds('1,x'), /"x"/);
-  assert.throws(() => parseIds('-1'), /"-1"/);
-});
 
 test('tokenize --text prints the ids encode() gives, --decode turns them back', async () => {
   const tok = await deepseekV3();

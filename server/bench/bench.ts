@@ -14,7 +14,7 @@ import { engineInfo, loadEngine, type EngineOptions } from '../engine/index';
 import { LLAMA_CPP } from './anchor';
 import { measureBandwidth, type BandwidthResult } from './bandwidth';
 import { ensureCheckpoint, ensureVariant } from './checkpoint';
-import { decodeRate, decodeRateProbed, keystroke, prefillRate, type KeystrokeResult } from './measure';
+import { decodeRate, keystroke, prefillRate, type KeystrokeResult } from './measure';
 import { v2LiteConfig, v3RoutingConfig } from './shapes';
 import { formatReport } from './report';
 
@@ -70,19 +70,14 @@ async function runFormat(spec: FormatSpec, threads: number[], decodeTokens: numb
     const decodeMeanTokS: number[] = [];
     let rounds = { limits: [] as number[], fractions: [] as number[] };
     for (const [i, t] of threads.entries()) {
-      let note = '';
-      let r: { best: number; mean: number };
-      if (i === threads.length - 1) {
-        const p = await decodeRateProbed(engine, t, decodeTokens, info.decodeWeightBytes, probe);
-        rounds = { limits: p.limits, fractions: p.fractions };
-        note = `; of the adjacent probes: ${p.fractions.map((f) => f.toFixed(2)).join(' ')}`;
-        r = p;
-      } else {
-        r = await decodeRate(engine, t, decodeTokens);
-      }
+      // The all-threads decode is measured against probes taken around each of its rounds.
+      const last = i === threads.length - 1;
+      const r = await decodeRate(engine, t, decodeTokens, 5, last ? { bandwidth: probe, bytesPerToken: info.decodeWeightBytes } : undefined);
+      if (last) rounds = { limits: r.limits, fractions: r.fractions };
       decodeTokS.push(r.best);
       decodeMeanTokS.push(r.mean);
-      log(`${spec.format}: decode ${r.best.toFixed(2)} tok/s best, ${r.mean.toFixed(2)} mean at ${t} thread(s)${note}`);
+      log(`${spec.format}: decode ${r.best.toFixed(2)} tok/s best, ${r.mean.toFixed(2)} mean at ${t} thread(s)` +
+        (last ? `; of the adjacent probes: ${r.fractions.map((f) => f.toFixed(2)).join(' ')}` : ''));
     }
     const prefillTokS = spec.prefill ? await prefillRate(engine, threads.at(-1)!, prefillTokens) : undefined;
     if (prefillTokS) log(`${spec.format}: prefill ${prefillTokS.toFixed(1)} tok/s`);

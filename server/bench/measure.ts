@@ -16,59 +16,47 @@ export function setThreads(e: Engine, n: number): void {
   engineInfo(e)!.setThreads(n);
 }
 
-/**
- * Decoded tokens per second at `threads`: the best of `rounds` runs of tokens/rounds forward steps after a
- * warm-up (on a shared machine the best run is the one least disturbed by other processes).
- */
-export async function decodeRate(e: Engine, threads: number, tokens: number, rounds = 3): Promise<{ best: number; mean: number }> {
-  setThreads(e, threads);
-  await e.generate({ prompt: freshPrompt(e, 4), maxTokens: 3, ignoreEos: true }); // warm-up
-  const per = Math.max(2, Math.round(tokens / rounds));
-  const rates: number[] = [];
-  let steps = 0, ms = 0;
-  for (let i = 0; i < rounds; i++) {
-    const r = await e.generate({ prompt: freshPrompt(e, 8), maxTokens: per + 1, ignoreEos: true });
-    rates.push(((r.tokens.length - 1) * 1000) / r.decodeMs); // the first token comes from the prompt's logits
-    steps += r.tokens.length - 1;
-    ms += r.decodeMs;
-  }
-  return { best: Math.max(...rates), mean: (steps * 1000) / ms };
-}
-
-export interface ProbedDecode {
+export interface DecodeRate {
+  /** The fastest round, tokens/s (on a shared machine, the round least disturbed by other processes). */
   best: number;
+  /** All rounds together, tokens/s. */
   mean: number;
-  /** Per round: its decode rate × bytes per token / the faster of the bandwidth probes right before and after it. */
+  /**
+   * With a probe, per round: its rate × bytes per token / the faster of the bandwidth probes taken right before
+   * and right after it. On a machine whose bandwidth swings from second to second this compares like with like;
+   * the median over rounds is the figure to report.
+   */
   fractions: number[];
-  /** Per round: that faster probe, bytes/s. */
+  /** With a probe, per round: that faster probe, bytes/s. */
   limits: number[];
 }
 
 /**
- * Decode rate against the memory bandwidth of the same moments: `rounds` times a bandwidth probe, a decode of
- * tokens/rounds steps, another probe. On a shared machine whose bandwidth swings from second to second, each
- * round's fraction compares like with like; the median of the rounds is the figure to report.
+ * Decode rate at `threads`: after a warm-up, `rounds` runs of tokens/rounds forward steps, each followed by a
+ * bandwidth probe when `probe` is given (one more probe comes before the first round).
  */
-export async function decodeRateProbed(e: Engine, threads: number, tokens: number, bytesPerToken: number,
-  probe: () => Promise<number>, rounds = 5): Promise<ProbedDecode> {
+export async function decodeRate(e: Engine, threads: number, tokens: number, rounds = 5,
+  probe?: { bandwidth: () => Promise<number>; bytesPerToken: number }): Promise<DecodeRate> {
   setThreads(e, threads);
   await e.generate({ prompt: freshPrompt(e, 4), maxTokens: 3, ignoreEos: true }); // warm-up
   const per = Math.max(2, Math.round(tokens / rounds));
-  const rates: number[] = [], fractions: number[] = [], limits: number[] = [];
-  let steps = 0, ms = 0, before = await probe();
+  const out: DecodeRate = { best: 0, mean: 0, fractions: [], limits: [] };
+  let steps = 0, ms = 0, before = probe ? await probe.bandwidth() : 0;
   for (let i = 0; i < rounds; i++) {
     const r = await e.generate({ prompt: freshPrompt(e, 8), maxTokens: per + 1, ignoreEos: true });
-    const after = await probe();
-    const rate = ((r.tokens.length - 1) * 1000) / r.decodeMs;
-    const limit = Math.max(before, after);
-    rates.push(rate);
-    limits.push(limit);
-    fractions.push((rate * bytesPerToken) / limit);
+    const rate = ((r.tokens.length - 1) * 1000) / r.decodeMs; // the first token comes from the prompt's logits
+    out.best = Math.max(out.best, rate);
     steps += r.tokens.length - 1;
     ms += r.decodeMs;
-    before = after;
+    if (probe) {
+      const after = await probe.bandwidth();
+      out.limits.push(Math.max(before, after));
+      out.fractions.push((rate * probe.bytesPerToken) / out.limits.at(-1)!);
+      before = after;
+    }
   }
-  return { best: Math.max(...rates), mean: (steps * 1000) / ms, fractions, limits };
+  out.mean = (steps * 1000) / ms;
+  return out;
 }
 
 /** The median of a non-empty list. */

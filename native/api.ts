@@ -18,6 +18,9 @@ export type WeightDType =
   | 'q8_0' // data: int8 codes [rows, cols], each in [-127, 127]
   | 'q4_0'; // data: [rows, cols/2]; per block of 32 columns 16 bytes, byte j = (q[j]+8) | (q[j+16]+8) << 4, q ∈ [-8, 7]
 
+/** Bytes of `data` per weight element, by dtype (scales not included). */
+export const BYTES_PER_ELEMENT: Record<WeightDType, number> = { f32: 4, bf16: 2, f16: 2, f8_e4m3: 1, q8_0: 1, q4_0: 0.5 };
+
 export interface Weight {
   dtype: WeightDType;
   rows: number; // N (out features)

@@ -1,12 +1,11 @@
 // Kernel micro-benchmark (not a test): node --import tsx native/bench-kernels.ts [small|mv|prefill]
 // Prints matmul time, weight bandwidth and GFLOP/s for 1 and 2 threads.
-import type { Weight } from './api';
+import { BYTES_PER_ELEMENT, type Weight, type WeightDType } from './api';
 import { kernels } from './index';
 
-const BYTES = { f32: 4, bf16: 2, f8_e4m3: 1, q8_0: 1, q4_0: 0.5 } as const;
 
-function bench(label: string, rows: number, cols: number, m: number, dtype: keyof typeof BYTES, reps: number) {
-  const data = new Uint8Array(rows * cols * BYTES[dtype]).fill(0x3c);
+function bench(label: string, rows: number, cols: number, m: number, dtype: WeightDType, reps: number) {
+  const data = new Uint8Array(rows * cols * BYTES_PER_ELEMENT[dtype]).fill(0x3c);
   const scaleCount = dtype.startsWith('q') ? rows * cols / 32 : Math.ceil(rows / 128) * Math.ceil(cols / 128);
   const w: Weight = { dtype, rows, cols, data, scales: new Float32Array(scaleCount).fill(1) };
   const x = new Float32Array(m * cols).fill(0.5), out = new Float32Array(m * rows);

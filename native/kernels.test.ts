@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import type { AttentionShape, Kernels, Weight, WeightDType } from './api';
+import { BYTES_PER_ELEMENT, type AttentionShape, type Kernels, type Weight, type WeightDType } from './api';
 import { copyToHugePages, kernels, mapFile, mapFileRange, readBandwidth, supportedIsas } from './index';
 import { bf16ToFloat, decodeWeight, f16ToFloat, fp8E4M3ToFloat, referenceKernels as ref } from './reference';
 
@@ -83,7 +83,6 @@ function withThreads(k: Kernels, n: number, fn: () => void): void {
   try { fn(); } finally { k.setThreads(before); }
 }
 
-const BYTES: Record<WeightDType, number> = { f32: 4, bf16: 2, f16: 2, f8_e4m3: 1, q8_0: 1, q4_0: 0.5 };
 const DTYPES: WeightDType[] = ['f32', 'bf16', 'f16', 'f8_e4m3', 'q8_0', 'q4_0'];
 // (m, N, K): not multiples of the vector width or of 128; the larger ones are split across threads.
 const MATMUL_SHAPES: Array<[number, number, number]> = [[1, 130, 200], [3, 130, 200], [17, 130, 200], [1, 5, 7], [2, 257, 300], [1, 1030, 1100], [9, 300, 520], [70, 9, 2100]];
@@ -185,7 +184,7 @@ test('matmulHeads: one token through per-head row blocks of one stacked weight, 
       ref.matmulHeads(want, x, w, heads, xStride, outStride);
       for (let h = 0; h < heads; h++) {
         const rows: Weight = { ...w, rows: r };
-        const bound = matmulBound(x.subarray(h * xStride, h * xStride + k), 1, { ...rows, data: w.data.subarray(h * r * k * BYTES[dtype], (h + 1) * r * k * BYTES[dtype]), scales: w.scales?.subarray(h * r * k / 32, (h + 1) * r * k / 32) });
+        const bound = matmulBound(x.subarray(h * xStride, h * xStride + k), 1, { ...rows, data: w.data.subarray(h * r * k * BYTES_PER_ELEMENT[dtype], (h + 1) * r * k * BYTES_PER_ELEMENT[dtype]), scales: w.scales?.subarray(h * r * k / 32, (h + 1) * r * k / 32) });
         assertClose(got.subarray(h * outStride, h * outStride + r), want.subarray(h * outStride, h * outStride + r), bound, `${kernels.backend} matmulHeads ${dtype} head ${h}`);
         if (h < heads - 1) assert.deepEqual(Array.from(got.subarray(h * outStride + r, (h + 1) * outStride)), [-1, -1, -1, -1, -1], 'gaps between head slots stay untouched');
       }

@@ -1,6 +1,6 @@
 // Plain TypeScript versions of every kernel: slow, obviously correct, used to check the
 // native addon. Sums accumulate in double precision.
-import type { AttentionShape, Kernels, Weight } from './api';
+import { BYTES_PER_ELEMENT, type AttentionShape, type Kernels, type Weight } from './api';
 
 /** bfloat16 bits → value: the top half of an IEEE binary32. */
 export function bf16ToFloat(bits: number): number {
@@ -132,7 +132,7 @@ function matmulHeads(out: Float32Array, x: Float32Array, w: Weight, heads: numbe
   if (w.dtype === 'f8_e4m3') throw new TypeError('matmulHeads: f8_e4m3 weights are not supported');
   if (!Number.isInteger(heads) || heads < 1 || w.rows % heads) throw new TypeError('matmulHeads: w.rows must be a multiple of heads');
   const r = w.rows / heads, k = w.cols;
-  const bytes = { f32: 4, bf16: 2, f16: 2, q8_0: 1, q4_0: 0.5 }[w.dtype];
+  const bytes = BYTES_PER_ELEMENT[w.dtype];
   for (let h = 0; h < heads; h++) {
     const rows: Weight = {
       dtype: w.dtype, rows: r, cols: k, data: w.data.subarray(h * r * k * bytes, (h + 1) * r * k * bytes),

@@ -1,13 +1,11 @@
 // Exact upcasts of checkpoint storage formats to float32 (for norms, embeddings rows and derived weights).
-import type { Weight, WeightDType } from '../../native/api';
+import { BYTES_PER_ELEMENT, type Weight, type WeightDType } from '../../native/api';
 import { f16ToFloat, fp8E4M3ToFloat } from '../../native/reference';
 
 /** safetensors dtype name → kernel weight dtype. */
 export function weightDType(stDtype: string): WeightDType | undefined {
   return ({ F32: 'f32', BF16: 'bf16', F16: 'f16', F8_E4M3: 'f8_e4m3' } as Record<string, WeightDType>)[stDtype];
 }
-
-export const BYTES_PER_ELEMENT: Record<WeightDType, number> = { f32: 4, bf16: 2, f16: 2, f8_e4m3: 1, q8_0: 1, q4_0: 0.5 };
 
 const F8_TABLE = Float32Array.from({ length: 256 }, (_, i) => fp8E4M3ToFloat(i));
 

@@ -5,29 +5,38 @@
 // Conventions: activations are row-major Float32Array; a weight is the raw bytes of a
 // [rows, cols] row-major matrix exactly as the checkpoint stores it (nn.Linear: [out, in]).
 
+import { blockQuantRowBytes } from './block-quant';
+
 /** Storage formats a weight matrix can have. */
 export type WeightDType =
   | 'f32'
   | 'bf16'
   | 'f16'
   | 'f8_e4m3' // + DeepSeek-V3 block scales: one f32 per 128×128 block (weight ≈ fp8 × scale)
-  // Block-quantized (made at load time; cols divisible by 32), one f32 scale per 32 weights of a row,
-  // scales [rows, cols/32], weight ≈ code × scale:
+  // Block-quantized (made at load time; cols divisible by 32): per 32 weights of a row one f32 scale and 32
+  // integer codes, weight ≈ code × scale, packed with the scales inside `data` (layout: native/block-quant.ts).
   // A matmul with them quantizes the activations the same way, per 32 columns (native/src/act_quant.h): each
   // block adds dw · dx · Σ code·q, the inner sum an exact integer (as llama.cpp's q8_0/q4_0 dot products).
-  | 'q8_0' // data: int8 codes [rows, cols], each in [-127, 127]
-  | 'q4_0'; // data: [rows, cols/2]; per block of 32 columns 16 bytes, byte j = (q[j]+8) | (q[j+16]+8) << 4, q ∈ [-8, 7]
+  | 'q8_0' // codes in [-127, 127]
+  | 'q4_0'; // codes in [-8, 7]
 
-/** Bytes of `data` per weight element, by dtype (scales not included). */
-export const BYTES_PER_ELEMENT: Record<WeightDType, number> = { f32: 4, bf16: 2, f16: 2, f8_e4m3: 1, q8_0: 1, q4_0: 0.5 };
+/** Bytes of one row of `cols` columns in `dtype` (block-quantized rows include their scales and padding). */
+export function weightRowBytes(dtype: WeightDType, cols: number): number {
+  switch (dtype) {
+    case 'f32': return 4 * cols;
+    case 'bf16': case 'f16': return 2 * cols;
+    case 'f8_e4m3': return cols;
+    case 'q8_0': case 'q4_0': return blockQuantRowBytes(dtype, cols);
+  }
+}
 
 export interface Weight {
   dtype: WeightDType;
   rows: number; // N (out features)
   cols: number; // K (in features)
-  /** Raw bytes, rows*cols*bytesPerElement long; may be a view into a memory-mapped file (any alignment). */
+  /** Raw bytes, rows × weightRowBytes(dtype, cols) long; may be a view into a memory-mapped file (any alignment). */
   data: Uint8Array;
-  /** f8_e4m3: [ceil(rows/128), ceil(cols/128)] row-major block scales (`weight_scale_inv`); q8_0/q4_0: [rows, cols/32]. */
+  /** f8_e4m3 only: [ceil(rows/128), ceil(cols/128)] row-major block scales (`weight_scale_inv`). */
   scales?: Float32Array;
   /**
    * f8_e4m3: whether no byte is a NaN code (0x7f/0xff). Optional; the native kernels find it on first use and
@@ -79,10 +88,10 @@ export interface Kernels {
    */
   moeExperts(out: Float32Array, x: Float32Array, gates: Weight[], ups: Weight[], downs: Weight[], coef: Float32Array): void;
   /**
-   * Optional fast quantizer: an f32/bf16/f16 weight (cols divisible by 32) → q8_0 / q4_0 codes into `data`
-   * and scales into `scales` ([rows, cols/32]); the same bytes as server/engine/quantize.ts computes.
+   * Optional fast quantizer: an f32/bf16/f16 weight (cols divisible by 32) → a q8_0 / q4_0 weight's bytes
+   * (rows × weightRowBytes) in `data`; the same bytes as server/engine/quantize.ts computes.
    */
-  quantize?(w: Weight, dtype: 'q8_0' | 'q4_0', data: Uint8Array, scales: Float32Array): void;
+  quantize?(w: Weight, dtype: 'q8_0' | 'q4_0', data: Uint8Array): void;
   /** Optional: `bytes` zero bytes for weights made at load time, in memory that streams fastest (huge pages). */
   allocWeightBytes?(bytes: number): Uint8Array;
   /** out[r] = x[r] / sqrt(mean(x[r]²) + eps) * weight; rows of length weight.length. out may alias x. */

@@ -1,13 +1,13 @@
 // Kernel micro-benchmark (not a test): node --import tsx native/bench-kernels.ts [small|mv|prefill]
 // Prints matmul time, weight bandwidth and GFLOP/s for 1 and 2 threads.
-import { BYTES_PER_ELEMENT, type Weight, type WeightDType } from './api';
+import { weightRowBytes, type Weight, type WeightDType } from './api';
 import { kernels } from './index';
 
 
 function bench(label: string, rows: number, cols: number, m: number, dtype: WeightDType, reps: number) {
-  const data = new Uint8Array(rows * cols * BYTES_PER_ELEMENT[dtype]).fill(0x3c);
-  const scaleCount = dtype.startsWith('q') ? rows * cols / 32 : Math.ceil(rows / 128) * Math.ceil(cols / 128);
-  const w: Weight = { dtype, rows, cols, data, scales: new Float32Array(scaleCount).fill(1) };
+  const data = new Uint8Array(rows * weightRowBytes(dtype, cols)).fill(0x3c);
+  const scales = dtype === 'f8_e4m3' ? new Float32Array(Math.ceil(rows / 128) * Math.ceil(cols / 128)).fill(1) : undefined;
+  const w: Weight = { dtype, rows, cols, data, scales };
   const x = new Float32Array(m * cols).fill(0.5), out = new Float32Array(m * rows);
   for (const t of [1, 2]) {
     kernels.setThreads(t);

@@ -8,7 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import { BYTES_PER_ELEMENT, type AttentionShape, type Kernels, type Weight, type WeightDType } from './api';
+import { weightRowBytes, type AttentionShape, type Kernels, type Weight, type WeightDType } from './api';
+import { packBlockQuantRow } from './block-quant';
 import { copyToHugePages, kernels, mapFile, mapFileRange, readBandwidth, supportedIsas } from './index';
 import { bf16ToFloat, decodeWeight, f16ToFloat, fp8E4M3ToFloat, referenceKernels as ref } from './reference';
 
@@ -47,10 +48,14 @@ function randWeight(dtype: WeightDType, rows: number, cols: number, seed: number
       const scales = Float32Array.from({ length: Math.ceil(rows / 128) * Math.ceil(cols / 128) }, () => 0.5 + Math.abs(r()));
       return { dtype, rows, cols, data, scales };
     }
-    case 'q8_0': case 'q4_0': { // random codes (q8: every value in [-127, 127]; q4: every byte) and positive scales
-      const data = Uint8Array.from({ length: dtype === 'q8_0' ? n : n / 2 }, () => dtype === 'q8_0' ? (bits() % 255) - 127 : bits() & 0xff);
-      const scales = Float32Array.from({ length: (rows * cols) / 32 }, () => 0.01 + Math.abs(r()) / 64);
-      return { dtype, rows, cols, data, scales };
+    case 'q8_0': case 'q4_0': { // random codes (q8: every value in [-127, 127]; q4: in [-8, 7]) and positive scales
+      const rowBytes = weightRowBytes(dtype, cols), data = new Uint8Array(rows * rowBytes);
+      for (let row = 0; row < rows; row++) {
+        const codes = Int8Array.from({ length: cols }, () => dtype === 'q8_0' ? (bits() % 255) - 127 : (bits() & 15) - 8);
+        const scales = Float32Array.from({ length: cols / 32 }, () => 0.01 + Math.abs(r()) / 64);
+        packBlockQuantRow(dtype, codes, scales, data, row * rowBytes);
+      }
+      return { dtype, rows, cols, data };
     }
   }
 }
@@ -86,8 +91,9 @@ function withThreads(k: Kernels, n: number, fn: () => void): void {
 const DTYPES: WeightDType[] = ['f32', 'bf16', 'f16', 'f8_e4m3', 'q8_0', 'q4_0'];
 // (m, N, K): not multiples of the vector width or of 128; the larger ones are split across threads.
 const MATMUL_SHAPES: Array<[number, number, number]> = [[1, 130, 200], [3, 130, 200], [17, 130, 200], [1, 5, 7], [2, 257, 300], [1, 1030, 1100], [9, 300, 520], [70, 9, 2100]];
-// Block-quantized weights need K divisible by 32 (K = 2080 spans a cache-blocking boundary at 1024).
-const QUANT_SHAPES: Array<[number, number, number]> = [[1, 130, 224], [3, 130, 224], [17, 130, 224], [1, 5, 32], [2, 257, 320], [1, 1030, 1088], [9, 300, 512], [70, 9, 2080]];
+// Block-quantized weights need K divisible by 32 (K = 2080 spans a cache-blocking boundary at 1024). Rows end in
+// groups of 1 to 16 blocks (K/32 mod 16: 7, 1, 10, 2, 0, 12, 1), on both sides of AVX2's 8-lane halves.
+const QUANT_SHAPES: Array<[number, number, number]> = [[1, 130, 224], [3, 130, 224], [17, 130, 224], [1, 5, 32], [2, 257, 320], [1, 1030, 1088], [9, 300, 512], [1, 70, 1408], [70, 9, 2080]];
 
 // Reference results are computed once and checked with 1 and 2 threads.
 const matmulCases = DTYPES.flatMap((dtype, d) => (dtype.startsWith('q') ? QUANT_SHAPES : MATMUL_SHAPES).map(([m, N, K], s) => {
@@ -183,8 +189,8 @@ test('matmulHeads: one token through per-head row blocks of one stacked weight, 
       kernels.matmulHeads(got, x, w, heads, xStride, outStride);
       ref.matmulHeads(want, x, w, heads, xStride, outStride);
       for (let h = 0; h < heads; h++) {
-        const rows: Weight = { ...w, rows: r };
-        const bound = matmulBound(x.subarray(h * xStride, h * xStride + k), 1, { ...rows, data: w.data.subarray(h * r * k * BYTES_PER_ELEMENT[dtype], (h + 1) * r * k * BYTES_PER_ELEMENT[dtype]), scales: w.scales?.subarray(h * r * k / 32, (h + 1) * r * k / 32) });
+        const headBytes = r * weightRowBytes(dtype, k);
+        const bound = matmulBound(x.subarray(h * xStride, h * xStride + k), 1, { ...w, rows: r, data: w.data.subarray(h * headBytes, (h + 1) * headBytes) });
         assertClose(got.subarray(h * outStride, h * outStride + r), want.subarray(h * outStride, h * outStride + r), bound, `${kernels.backend} matmulHeads ${dtype} head ${h}`);
         if (h < heads - 1) assert.deepEqual(Array.from(got.subarray(h * outStride + r, (h + 1) * outStride)), [-1, -1, -1, -1, -1], 'gaps between head slots stay untouched');
       }
@@ -204,12 +210,12 @@ test('matmulBatch checks its arguments', () => {
   assert.throws(() => kernels.matmulBatch([buf.subarray(0, 8), buf.subarray(4, 12)], [new Float32Array(32), new Float32Array(32)], 1, [w, w]), /outs\[1\] overlaps outs\[0\]/);
 });
 
-test('block-quantized weights: K must be divisible by 32 and scales must match', () => {
+test('block-quantized weights: K must be divisible by 32, data must hold whole packed rows, scales live in data', () => {
   const w = randWeight('q8_0', 4, 64, 1);
   const out = new Float32Array(4), x = randArray(64, 2);
   assert.throws(() => kernels.matmul(out, x, 1, { ...w, cols: 48, data: w.data.subarray(0, 4 * 48) }), /divisible by 32/);
-  assert.throws(() => kernels.matmul(out, x, 1, { ...w, scales: w.scales!.subarray(1) }), /one per 32 weights/);
-  assert.throws(() => kernels.matmul(out, x, 1, { ...w, scales: undefined }), /needs w\.scales/);
+  assert.throws(() => kernels.matmul(out, x, 1, { ...w, data: w.data.subarray(0, 4 * 64) }), /has 256 bytes but a q8_0 \[4, 64\] weight needs 512/);
+  assert.throws(() => kernels.matmul(out, x, 1, { ...w, scales: new Float32Array(8) }), /holds its scales inside data/);
 });
 
 test('copyToHugePages returns an independent copy of the bytes', () => {

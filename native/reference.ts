@@ -1,6 +1,7 @@
 // Plain TypeScript versions of every kernel: slow, obviously correct, used to check the
 // native addon. Sums accumulate in double precision.
-import { BYTES_PER_ELEMENT, type AttentionShape, type Kernels, type Weight } from './api';
+import { weightRowBytes, type AttentionShape, type Kernels, type Weight } from './api';
+import { blockQuantCode, blockQuantScale } from './block-quant';
 
 /** bfloat16 bits → value: the top half of an IEEE binary32. */
 export function bf16ToFloat(bits: number): number {
@@ -30,14 +31,6 @@ export function fp8E4M3ToFloat(byte: number): number {
   return sign * (1 + man / 8) * 2 ** (exp - 7);
 }
 
-/** Element (n, k) of a q8_0 / q4_0 weight: code × its block's scale. */
-function blockQuantElement(w: Weight, n: number, k: number): number {
-  const d = w.scales![n * (w.cols / 32) + Math.floor(k / 32)];
-  if (w.dtype === 'q8_0') return ((w.data[n * w.cols + k] << 24) >> 24) * d;
-  const j = k % 32;
-  const byte = w.data[(n * w.cols + k - j) / 2 + (j % 16)];
-  return ((j < 16 ? byte & 15 : byte >> 4) - 8) * d;
-}
 
 /** Every element of a weight as a number, row-major (fp8 includes its 128×128 block scale). */
 export function decodeWeight(w: Weight): Float64Array {
@@ -56,7 +49,7 @@ export function decodeWeight(w: Weight): Float64Array {
           out[i] = fp8E4M3ToFloat(w.data[i]) * w.scales[Math.floor(n / 128) * scaleCols + Math.floor(k / 128)];
           break;
         }
-        case 'q8_0': case 'q4_0': out[i] = blockQuantElement(w, n, k); break;
+        case 'q8_0': case 'q4_0': out[i] = blockQuantCode(w, n, k) * blockQuantScale(w, n, Math.floor(k / 32)); break;
       }
     }
   }
@@ -86,14 +79,6 @@ export function quantizeActivationRow(x: Float32Array): { codes: Int8Array; scal
   return { codes, scales };
 }
 
-/** Code (n, k) of a q8_0 / q4_0 weight, without its scale. */
-function blockQuantCode(w: Weight, n: number, k: number): number {
-  if (w.dtype === 'q8_0') return (w.data[n * w.cols + k] << 24) >> 24;
-  const j = k % 32;
-  const byte = w.data[(n * w.cols + k - j) / 2 + (j % 16)];
-  return (j < 16 ? byte & 15 : byte >> 4) - 8;
-}
-
 /** q8_0 / q4_0 weights meet activations quantized per block: Σ_blocks dw · dx · Σ code·q (exact integers). */
 function blockQuantMatmul(out: Float32Array, x: Float32Array, m: number, w: Weight): void {
   const nb = w.cols / 32;
@@ -104,7 +89,7 @@ function blockQuantMatmul(out: Float32Array, x: Float32Array, m: number, w: Weig
       for (let b = 0; b < nb; b++) {
         let dot = 0;
         for (let k = b * 32; k < b * 32 + 32; k++) dot += blockQuantCode(w, n, k) * codes[k];
-        s += w.scales![n * nb + b] * scales[b] * dot;
+        s += blockQuantScale(w, n, b) * scales[b] * dot;
       }
       out[i * w.rows + n] = s;
     }
@@ -132,12 +117,9 @@ function matmulHeads(out: Float32Array, x: Float32Array, w: Weight, heads: numbe
   if (w.dtype === 'f8_e4m3') throw new TypeError('matmulHeads: f8_e4m3 weights are not supported');
   if (!Number.isInteger(heads) || heads < 1 || w.rows % heads) throw new TypeError('matmulHeads: w.rows must be a multiple of heads');
   const r = w.rows / heads, k = w.cols;
-  const bytes = BYTES_PER_ELEMENT[w.dtype];
+  const bytes = r * weightRowBytes(w.dtype, k);
   for (let h = 0; h < heads; h++) {
-    const rows: Weight = {
-      dtype: w.dtype, rows: r, cols: k, data: w.data.subarray(h * r * k * bytes, (h + 1) * r * k * bytes),
-      scales: w.scales?.subarray((h * r * k) / 32, ((h + 1) * r * k) / 32),
-    };
+    const rows: Weight = { dtype: w.dtype, rows: r, cols: k, data: w.data.subarray(h * bytes, (h + 1) * bytes) };
     matmul(out.subarray(h * outStride, h * outStride + r), x.subarray(h * xStride, h * xStride + k), 1, rows);
   }
 }

@@ -94,13 +94,12 @@ MatmulArgs weightArg(Napi::Env env, const Napi::Value& v, const std::string& whe
   const Napi::Value dt = w.Get("dtype");
   const std::string dtype = dt.IsString() ? dt.As<Napi::String>().Utf8Value() : "";
   MatmulArgs a{};
-  int64_t num = 1, den = 1;  // bytes per element = num / den
-  if (dtype == "f32") { a.dtype = kF32; num = 4; }
-  else if (dtype == "bf16") { a.dtype = kBF16; num = 2; }
-  else if (dtype == "f16") { a.dtype = kF16; num = 2; }
-  else if (dtype == "f8_e4m3") { a.dtype = kF8E4M3; }
-  else if (dtype == "q8_0") { a.dtype = kQ8; }
-  else if (dtype == "q4_0") { a.dtype = kQ4; den = 2; }
+  if (dtype == "f32") a.dtype = kF32;
+  else if (dtype == "bf16") a.dtype = kBF16;
+  else if (dtype == "f16") a.dtype = kF16;
+  else if (dtype == "f8_e4m3") a.dtype = kF8E4M3;
+  else if (dtype == "q8_0") a.dtype = kQ8;
+  else if (dtype == "q4_0") a.dtype = kQ4;
   else typeError(env, fn + ".dtype must be one of f32, bf16, f16, f8_e4m3, q8_0, q4_0 (got " + w.Get("dtype").ToString().Utf8Value() + ")");
   a.N = intArg(w.Get("rows"), fn + ".rows", 1);
   a.K = intArg(w.Get("cols"), fn + ".cols", 1);
@@ -108,21 +107,22 @@ MatmulArgs weightArg(Napi::Env env, const Napi::Value& v, const std::string& whe
   if (blockQuant && a.K % 32)
     typeError(env, fn + ": a " + dtype + " weight needs cols divisible by 32 (got " + std::to_string(a.K) + ")");
   auto bytesArr = u8Arg(w.Get("data"), fn + ".data");
-  const int64_t wantBytes = a.N * a.K * num / den;
+  const int64_t wantBytes = a.N * weightRowBytes(a.dtype, a.K);
   if ((int64_t)bytesArr.ByteLength() != wantBytes)
     typeError(env, fn + ".data has " + std::to_string(bytesArr.ByteLength()) + " bytes but a " + dtype + " [" +
                        std::to_string(a.N) + ", " + std::to_string(a.K) + "] weight needs " + std::to_string(wantBytes));
   a.w = bytesArr.Data();
-  if (a.dtype == kF8E4M3 || blockQuant) {
+  if (blockQuant && !w.Get("scales").IsUndefined())
+    typeError(env, fn + ": a " + dtype + " weight holds its scales inside data (native/block-quant.ts), not in .scales");
+  if (a.dtype == kF8E4M3) {
     const Napi::Value sv = w.Get("scales");
     if (sv.IsUndefined()) typeError(env, where + ": " + dtype + " weight needs " + name + ".scales");
     const F32 s = f32Arg(sv, fn + ".scales");
-    a.scaleCols = blockQuant ? a.K / 32 : (a.K + 127) / 128;
-    const int64_t need = blockQuant ? a.N * a.scaleCols : (a.N + 127) / 128 * a.scaleCols;
+    a.scaleCols = (a.K + 127) / 128;
+    const int64_t need = (a.N + 127) / 128 * a.scaleCols;
     if (s.n != need)
       typeError(env, fn + ".scales has " + std::to_string(s.n) + " elements, [" + std::to_string(a.N) + ", " +
-                         std::to_string(a.K) + "] needs " + std::to_string(need) +
-                         (blockQuant ? " (one per 32 weights of a row)" : " (one per 128x128 block)"));
+                         std::to_string(a.K) + "] needs " + std::to_string(need) + " (one per 128x128 block)");
     a.scales = s.p;
   }
   if (a.dtype == kF8E4M3) a.nanFree = fp8NanFree(w, a.w, wantBytes);
@@ -136,11 +136,10 @@ bool isBlockQuant(DType t);
 class PreparedInputs {
  public:
   void attach(MatmulArgs& a) {
-    if (isBlockQuant(a.dtype)) {
-      const bool q4 = a.dtype == kQ4;
+    if (isBlockQuant(a.dtype)) {  // one layout serves q8 and q4 weights
       for (const auto& p : quant_)
-        if (p->x == a.x && p->m == a.m && p->K == a.K && p->q4 == q4) return p->attach(a);
-      quant_.push_back(std::make_unique<Quantized>(a.x, a.m, a.K, q4));
+        if (p->x == a.x && p->m == a.m && p->K == a.K) return p->attach(a);
+      quant_.push_back(std::make_unique<Quantized>(a.x, a.m, a.K));
       quant_.back()->attach(a);
     }
   }
@@ -149,22 +148,19 @@ class PreparedInputs {
   struct Quantized {
     const float* x;
     int64_t m, K;
-    bool q4;
     std::vector<int8_t> q;
     std::vector<float> d;
-    std::vector<int32_t> c, cb;
-    Quantized(const float* x, int64_t m, int64_t K, bool q4)
-        : x(x), m(m), K(K), q4(q4), q(m * K), d(m * K / 32), c(q4 ? m * K / 8 : 0), cb(q4 ? m * K / 32 : 0) {
+    std::vector<int32_t> sums;
+    Quantized(const float* x, int64_t m, int64_t K) : x(x), m(m), K(K), q(m * K), d(m * K / 32), sums(m * K / 32) {
       const IsaKernels& k = activeKernels();
       parallel(m, 1, threadsFor(m * K * 8), [&](int, int64_t b, int64_t e) {
-        k.quantizeActs(x, K, q4, q.data(), d.data(), q4 ? c.data() : nullptr, q4 ? cb.data() : nullptr, b, e);
+        k.quantizeActs(x, K, q.data(), d.data(), sums.data(), b, e);
       });
     }
     void attach(MatmulArgs& a) const {
       a.xq = q.data();
       a.xd = d.data();
-      a.xc = c.empty() ? nullptr : c.data();
-      a.xcb = cb.empty() ? nullptr : cb.data();
+      a.xs = sums.data();
     }
   };
   std::vector<std::unique_ptr<Quantized>> quant_;
@@ -269,7 +265,6 @@ Napi::Value MatmulHeads(const Napi::CallbackInfo& info) {
     a.N = r;
     a.m = 1;
     a.w = w.w + h * r * rowBytes;
-    if (isBlockQuant(w.dtype)) a.scales = w.scales + h * r * (w.K / 32);
     a.x = x.p + h * xStride;
     a.out = out.p + h * outStride;
     prepared.attach(a);
@@ -358,12 +353,12 @@ void adviseHugePages(void* p, size_t n) {
 #endif
 }
 
-// quantize(w, dtype, data, scales): bf16/f16/f32 weight → q8_0 / q4_0 codes and per-32 scales (see
-// api.ts), rows split over the pool. Arithmetic in double with round-half-up, exactly as the TypeScript
+// quantize(w, dtype, data): bf16/f16/f32 weight → a q8_0 / q4_0 weight's bytes, per 32 weights a scale and 32
+// codes packed as native/block-quant.ts lays them out, rows split over the pool. Arithmetic in double with round-half-up, exactly as the TypeScript
 // quantizer (server/engine/quantize.ts) does, so both produce identical bytes.
 Napi::Value Quantize(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  needArgs(info, 4, "quantize");
+  needArgs(info, 3, "quantize");
   const MatmulArgs w = weightArg(env, info[0], "quantize", "w");
   if (w.dtype != kF32 && w.dtype != kBF16 && w.dtype != kF16) typeError(env, "quantize: w must be f32, bf16 or f16");
   if (w.K % 32) typeError(env, "quantize: w.cols must be divisible by 32 (got " + std::to_string(w.K) + ")");
@@ -371,10 +366,10 @@ Napi::Value Quantize(const Napi::CallbackInfo& info) {
   if (dt != "q8_0" && dt != "q4_0") typeError(env, "quantize: dtype must be q8_0 or q4_0");
   const bool q8 = dt == "q8_0";
   auto data = u8Arg(info[2], "quantize: data");
-  const F32 scales = f32Arg(info[3], "quantize: scales");
-  const int64_t N = w.N, K = w.K, nb = K / 32;
-  if ((int64_t)data.ByteLength() != (q8 ? N * K : N * K / 2)) typeError(env, "quantize: data has the wrong length");
-  if (scales.n != N * nb) typeError(env, "quantize: scales has the wrong length");
+  const DType qt = q8 ? kQ8 : kQ4;
+  const int64_t N = w.N, K = w.K, nb = K / 32, rowBytes = weightRowBytes(qt, K);
+  if ((int64_t)data.ByteLength() != N * rowBytes)
+    typeError(env, "quantize: data has " + std::to_string(data.ByteLength()) + " bytes, the weight needs " + std::to_string(N * rowBytes));
   uint8_t* out = data.Data();
   adviseHugePages(out, (size_t)data.ByteLength());  // before the first write: decode then walks fewer TLB entries
   parallel(N, 1, threadsFor(N * K), [&](int, int64_t r0, int64_t r1) {
@@ -391,13 +386,20 @@ Napi::Value Quantize(const Napi::CallbackInfo& info) {
           else row[c] = halfToFloat(h);
         }
       }
+      uint8_t* rowOut = out + r * rowBytes;
+      std::memset(rowOut, 0, (size_t)rowBytes);
       for (int64_t b = 0; b < nb; ++b) {
         const float* x = row.data() + b * 32;
+        // Block b is lane l of a group of G blocks: G scales, then 4-byte lanes, step s at 4·G·s.
+        const int64_t l = b % 16, G = nb - (b - l) < 16 ? nb - (b - l) : 16;
+        uint8_t* group = rowOut + (b - l) * blockQuantBlockBytes(qt);
+        uint8_t* lane = group + 4 * G + 4 * l;
         float ext = 0;
         for (int i = 0; i < 32; ++i) if (std::fabs(x[i]) > std::fabs(ext)) ext = x[i];
         const double d = q8 ? std::fabs((double)ext) / 127 : (double)ext / -8;
         const double inv = d != 0 ? 1 / d : 0;
-        scales.p[r * nb + b] = (float)d;
+        const float scale = (float)d;
+        std::memcpy(group + 4 * l, &scale, 4);
         for (int i = 0; i < 32; ++i) {
           const double y = (double)x[i] * inv + 0.5;
           int64_t v = (int64_t)y;  // floor without a libm call (|y| ≤ 128.5 here)
@@ -406,10 +408,9 @@ Napi::Value Quantize(const Napi::CallbackInfo& info) {
           q[i] = (int)v;
         }
         if (q8) {
-          for (int i = 0; i < 32; ++i) out[r * K + b * 32 + i] = (uint8_t)(int8_t)q[i];
+          for (int i = 0; i < 32; ++i) lane[4 * G * (i / 4) + i % 4] = (uint8_t)(q[i] + 128);
         } else {
-          uint8_t* o = out + (r * K + b * 32) / 2;
-          for (int j = 0; j < 16; ++j) o[j] = (uint8_t)((q[j] + 8) | ((q[j + 16] + 8) << 4));
+          for (int j = 0; j < 16; ++j) lane[4 * G * (j / 4) + j % 4] = (uint8_t)((q[j] + 8) | ((q[j + 16] + 8) << 4));
         }
       }
     }

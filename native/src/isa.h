@@ -8,12 +8,17 @@
 
 namespace dsn {
 
-// kQ8/kQ4: block-quantized (32 weights per block along K, one f32 scale per block; see native/api.ts).
+// kQ8/kQ4: block-quantized, 32 weights per block along K with one f32 scale each, rows packed as groups of up
+// to 16 blocks [scales | codes in 4-byte lanes], padded to 64 bytes (the layout: native/block-quant.ts).
 enum DType : int { kF32 = 0, kBF16 = 1, kF16 = 2, kF8E4M3 = 3, kQ8 = 4, kQ4 = 5 };
+
+// Bytes of one q8/q4 block (scale + codes); a full group of 16 blocks is 576 / 320 bytes, whole cache lines.
+static inline constexpr int64_t blockQuantBlockBytes(DType dtype) { return dtype == kQ8 ? 4 + 32 : 4 + 16; }
 
 // Bytes of one K-column weight row in `dtype` (static: every translation unit keeps its own copy, see above).
 static inline int64_t weightRowBytes(DType dtype, int64_t K) {
-  return dtype == kF32 ? 4 * K : dtype == kBF16 || dtype == kF16 ? 2 * K : dtype == kQ4 ? K / 2 : K;
+  if (dtype == kQ8 || dtype == kQ4) return ((K / 32) * blockQuantBlockBytes(dtype) + 63) / 64 * 64;
+  return dtype == kF32 ? 4 * K : dtype == kBF16 || dtype == kF16 ? 2 * K : K;
 }
 
 // out[m, N] = x[m, K] · W[N, K]ᵀ ; W stored row-major in `dtype`; fp8 has 128×128 block scales.
@@ -23,15 +28,14 @@ struct MatmulArgs {
   int64_t m, K, N;
   const uint8_t* w;
   DType dtype;
-  const float* scales;   // f8_e4m3: [ceil(N/128), ceil(K/128)]; q8/q4: [N, K/32]
-  int64_t scaleCols;     // f8: ceil(K/128); q8/q4: K/32
+  const float* scales;   // f8_e4m3 only: [ceil(N/128), ceil(K/128)] (q8/q4 rows hold their own scales)
+  int64_t scaleCols;     // f8: ceil(K/128)
   bool nanFree;          // f8: no byte is a NaN code (0x7f/0xff), so the kernels skip their per-block scan
-  // q8/q4 only: x quantized per 32-column block (quantizeActs, act_quant.h). Row i of x has
-  // codes xq + i·K (q4: in the nibble-matching layout), scales xd + i·K/32, q4 lane corrections xc + i·K/8.
+  // q8/q4 only: x quantized per 32-column block (quantizeActs, act_quant.h). Row i of x has its codes at
+  // xq + i·K (in the weights' lane order), block scales at xd + i·K/32 and block code sums at xs + i·K/32.
   const int8_t* xq;
   const float* xd;
-  const int32_t* xc;
-  const int32_t* xcb;  // q4: the same corrections summed per block, xcb + i·K/32
+  const int32_t* xs;
 };
 
 // Causal attention; all strides in elements; head dims are contiguous.
@@ -53,9 +57,8 @@ struct AttnArgs {
 struct IsaKernels {
   const char* name;  // "scalar" | "avx2" | "avx512" | "avx512vnni"
   void (*matmul)(const MatmulArgs& a, int64_t n0, int64_t n1);  // output columns [n0, n1)
-  // Rows [r0, r1) of x [*, K] quantized for q8 (q4Layout false) or q4 weights; see act_quant.h.
-  void (*quantizeActs)(const float* x, int64_t K, bool q4Layout, int8_t* xq, float* xd, int32_t* xc, int32_t* xcb,
-                       int64_t r0, int64_t r1);
+  // Rows [r0, r1) of x [*, K] quantized for q8/q4 weights; see act_quant.h.
+  void (*quantizeActs)(const float* x, int64_t K, int8_t* xq, float* xd, int32_t* xs, int64_t r0, int64_t r1);
   void (*rmsnorm)(float* out, const float* x, const float* w, int64_t cols, float eps, int64_t r0, int64_t r1);
   void (*softmax)(float* x, int64_t cols, int64_t r0, int64_t r1);
   void (*siluMul)(float* out, const float* gate, const float* up, int64_t i0, int64_t i1);

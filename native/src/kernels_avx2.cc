@@ -90,49 +90,57 @@ static inline bool any_f8_nan(const uint8_t* p, int64_t n) {
   return any;
 }
 
-// Integer dots for q8/q4 weights (act_quant.h), 8 int32 lanes of 4 byte products each (no VNNI here).
-// q8: one block (32 codes) a step; u8·s8 products as |x| · (w with x's sign), codes in [-127, 127].
-// q4: two blocks (32 bytes of nibbles = code + 8) a step; the +8 is removed by the lane corrections.
-constexpr int Q8_STEP = 1, Q4_STEP = 2;
+// Integer dots for q8/q4 weights (native/block-quant.ts, act_quant.h), no VNNI here: a group of G ≤ 16 blocks
+// is two halves of 8 int32 lanes, one lane per block; products pair to int16 (vpmaddubsw), exact because
+// |q| · |c| pairs stay below 2^15 (q8: both ≤ 127; q4: nibbles ≤ 15). Partial halves load with lane masks.
 static inline constexpr bool fast_int_dot() { return false; }
-template <bool Fast>
-static inline __m256i dot_u8s8(__m256i acc, __m256i u, __m256i s) {
+static inline __m256i lane_mask(int n) {  // the first n of 8 int32 lanes
+  return _mm256_cmpgt_epi32(_mm256_set1_epi32(n), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+}
+static inline __m256i lanes_load(const void* p, int n, __m256i mask) {
+  return n == 8 ? _mm256_loadu_si256((const __m256i*)p) : _mm256_maskload_epi32((const int*)p, mask);
+}
+static inline __m256i dot_pairs(__m256i acc, __m256i u, __m256i s) {
   return _mm256_add_epi32(acc, _mm256_madd_epi16(_mm256_maddubs_epi16(u, s), _mm256_set1_epi16(1)));
 }
-struct XQ8 { __m256i x, ax; };
-static inline XQ8 xq8_load(const int8_t* x) {
-  const __m256i v = _mm256_loadu_si256((const __m256i*)(const void*)x);
-  return {v, _mm256_abs_epi8(v)};
+// One half (lanes 8h..8h+n−1) of a group: the integer block sums, then dw·dx·sum added to acc.
+template <int DT>
+static inline vf q_half(vf acc, const uint8_t* wg, const int8_t* xg, const int32_t* xs, const float* dx, int G, int h) {
+  const int n = G - 8 * h < 8 ? G - 8 * h : 8;
+  const __m256i mask = lane_mask(n);
+  const uint8_t* c = wg + 4 * G + 32 * h;
+  const int8_t* x = xg + 32 * h;
+  const int64_t step = 4 * G;
+  __m256i t = _mm256_setzero_si256();
+  if (DT == kQ8) {
+    for (int s = 0; s < 8; ++s) {  // signed codes (stored + 128), then |q| · (c with q's sign)
+      const __m256i cw = _mm256_xor_si256(lanes_load(c + step * s, n, mask), _mm256_set1_epi8((char)0x80));
+      const __m256i xv = lanes_load(x + step * s, n, mask);
+      t = dot_pairs(t, _mm256_abs_epi8(xv), _mm256_sign_epi8(cw, xv));
+    }
+  } else {
+    const __m256i m = _mm256_set1_epi8(15);
+    for (int s = 0; s < 4; ++s) {  // nibbles = code + 8; the 8·Σq comes off below
+      const __m256i v = lanes_load(c + step * s, n, mask);
+      t = dot_pairs(t, _mm256_and_si256(v, m), lanes_load(x + step * s, n, mask));
+      t = dot_pairs(t, _mm256_and_si256(_mm256_srli_epi16(v, 4), m), lanes_load(x + step * (s + 4), n, mask));
+    }
+    t = _mm256_sub_epi32(t, _mm256_slli_epi32(lanes_load(xs + 8 * h, n, mask), 3));
+  }
+  const vf scale = _mm256_mul_ps(_mm256_castsi256_ps(lanes_load(wg + 32 * h, n, mask)),
+                                 _mm256_castsi256_ps(lanes_load(dx + 8 * h, n, mask)));
+  return _mm256_fmadd_ps(_mm256_cvtepi32_ps(t), scale, acc);
 }
 template <bool Fast>
-static inline vf q8_fma(vf acc, const uint8_t* w, const XQ8& x, const float* dw, const float* dx) {
-  const __m256i sw = _mm256_sign_epi8(_mm256_loadu_si256((const __m256i*)(const void*)w), x.x);
-  const __m256i t = dot_u8s8<Fast>(_mm256_setzero_si256(), x.ax, sw);
-  return _mm256_fmadd_ps(_mm256_cvtepi32_ps(t), _mm256_set1_ps(dw[0] * dx[0]), acc);
-}
-struct XQ4 { __m256i lo, hi, corr; };
-static inline XQ4 xq4_load(const int8_t* lo, const int8_t* hi, const int32_t* corr) {
-  return {_mm256_loadu_si256((const __m256i*)(const void*)lo), _mm256_loadu_si256((const __m256i*)(const void*)hi),
-          _mm256_loadu_si256((const __m256i*)(const void*)corr)};
+static inline vf q8_group(vf acc, const uint8_t* wg, const int8_t* xg, const int32_t* xs, const float* dx, int G) {
+  acc = q_half<kQ8>(acc, wg, xg, xs, dx, G, 0);
+  return G > 8 ? q_half<kQ8>(acc, wg, xg, xs, dx, G, 1) : acc;
 }
 template <bool Fast>
-static inline vf q4_fma(vf acc, const uint8_t* w, const XQ4& x, const float* dw, const float* dx) {
-  const __m256i v = _mm256_loadu_si256((const __m256i*)(const void*)w), m = _mm256_set1_epi8(15);
-  const __m256i lo = _mm256_and_si256(v, m), hi = _mm256_and_si256(_mm256_srli_epi16(v, 4), m);
-  // nibble · code pairs stay far inside int16: 2·15·127
-  const __m256i p = _mm256_add_epi16(_mm256_maddubs_epi16(lo, x.lo), _mm256_maddubs_epi16(hi, x.hi));
-  __m256i t = _mm256_madd_epi16(p, _mm256_set1_epi16(1));
-  t = _mm256_sub_epi32(t, x.corr);
-  const vf s = _mm256_set_m128(_mm_set1_ps(dw[1] * dx[1]), _mm_set1_ps(dw[0] * dx[0]));
-  return _mm256_fmadd_ps(_mm256_cvtepi32_ps(t), s, acc);
+static inline vf q4_group(vf acc, const uint8_t* wg, const int8_t* xg, const int32_t* xs, const float* dx, int G) {
+  acc = q_half<kQ4>(acc, wg, xg, xs, dx, G, 0);
+  return G > 8 ? q_half<kQ4>(acc, wg, xg, xs, dx, G, 1) : acc;
 }
-
-// No 16-block grouping on this ISA (see kernels_avx512_vocab.inc); declared for the body's template.
-constexpr bool Q_GROUP = false;
-template <bool Fast>
-static inline vf q8_group16(vf acc, const uint8_t*, const XQ8*, const float*, const float*) { return acc; }
-template <bool Fast>
-static inline vf q4_group16(vf acc, const uint8_t*, const XQ4*, const int32_t*, const float*, const float*) { return acc; }
 
 #include "kernels_body.inc"
 

@@ -50,30 +50,33 @@ static inline vf wload_f16(const uint8_t* p);
 static inline vf wload_f8(const uint8_t* p) { return kFp8E4M3.v[*p]; }
 static inline vf wload_f8_finite(const uint8_t* p) { return kFp8E4M3.v[*p]; }
 static inline bool any_f8_nan(const uint8_t*, int64_t) { return false; }  // the table is exact anyway
-// Integer dots for q8/q4 weights: one block a step (the body's q8_block_dot / q4_block_dot).
-constexpr int Q8_STEP = 1, Q4_STEP = 1;
+// Integer dots for q8/q4 weights (native/block-quant.ts, act_quant.h), one block at a time.
 static inline bool fast_int_dot() { return false; }
-typedef const int8_t* XQ8;
-static inline XQ8 xq8_load(const int8_t* x) { return x; }
-struct XQ4 { const int8_t *lo, *hi; const int32_t* corr; };
-static inline XQ4 xq4_load(const int8_t* lo, const int8_t* hi, const int32_t* corr) { return {lo, hi, corr}; }
-static inline int32_t q8_block_dot(const uint8_t* w, const int8_t* x);
-static inline int32_t q4_block_dot(const uint8_t* w, const int8_t* lo, const int8_t* hi, const int32_t* corr);
-template <bool Fast>
-static inline vf q8_fma(vf acc, const uint8_t* w, XQ8 x, const float* dw, const float* dx) {
-  return acc + dw[0] * dx[0] * (float)q8_block_dot(w, x);
+template <int DT>
+static inline float q_group(float acc, const uint8_t* wg, const int8_t* xg, const int32_t* xs, const float* dx, int G) {
+  const uint8_t* c = wg + 4 * G;
+  for (int l = 0; l < G; ++l) {
+    int32_t t = 0;
+    for (int s = 0; s < 4 * (DT == kQ8 ? 2 : 1); ++s)
+      for (int j = 0; j < 4; ++j) {
+        const int at = 4 * G * s + 4 * l + j;
+        if (DT == kQ8) t += ((int32_t)c[at] - 128) * xg[at];
+        else t += ((int32_t)(c[at] & 15) - 8) * xg[at] + ((int32_t)(c[at] >> 4) - 8) * xg[at + 16 * G];
+      }
+    float dw;
+    __builtin_memcpy(&dw, wg + 4 * l, 4);
+    acc += dw * dx[l] * (float)t;
+  }
+  return acc;
 }
 template <bool Fast>
-static inline vf q4_fma(vf acc, const uint8_t* w, const XQ4& x, const float* dw, const float* dx) {
-  return acc + dw[0] * dx[0] * (float)q4_block_dot(w, x.lo, x.hi, x.corr);
+static inline vf q8_group(vf acc, const uint8_t* wg, const int8_t* xg, const int32_t* xs, const float* dx, int G) {
+  return q_group<kQ8>(acc, wg, xg, xs, dx, G);
 }
-
-// No 16-block grouping on this ISA (see kernels_avx512_vocab.inc); declared for the body's template.
-constexpr bool Q_GROUP = false;
 template <bool Fast>
-static inline vf q8_group16(vf acc, const uint8_t*, const XQ8*, const float*, const float*) { return acc; }
-template <bool Fast>
-static inline vf q4_group16(vf acc, const uint8_t*, const XQ4*, const int32_t*, const float*, const float*) { return acc; }
+static inline vf q4_group(vf acc, const uint8_t* wg, const int8_t* xg, const int32_t* xs, const float* dx, int G) {
+  return q_group<kQ4>(acc, wg, xg, xs, dx, G);
+}
 
 #include "kernels_body.inc"
 

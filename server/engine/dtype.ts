@@ -1,5 +1,6 @@
 // Exact upcasts of checkpoint storage formats to float32 (for norms, embeddings rows and derived weights).
-import { BYTES_PER_ELEMENT, type Weight, type WeightDType } from '../../native/api';
+import { weightRowBytes, type Weight, type WeightDType } from '../../native/api';
+import { unpackBlockQuantRow } from '../../native/block-quant';
 import { f16ToFloat, fp8E4M3ToFloat } from '../../native/reference';
 
 /** safetensors dtype name → kernel weight dtype. */
@@ -32,8 +33,13 @@ export function decodeElements(dtype: WeightDType, bytes: Uint8Array, start: num
   }
 }
 
-/** Row `row` of a weight matrix as float32 (fp8 rows multiplied by their block scales). */
+/** Row `row` of a weight matrix as float32 (fp8 and block-quantized rows multiplied by their block scales). */
 export function weightRow(w: Weight, row: number, out: Float32Array, outOffset = 0): void {
+  if (w.dtype === 'q8_0' || w.dtype === 'q4_0') {
+    const { codes, scales } = unpackBlockQuantRow(w, row);
+    for (let c = 0; c < w.cols; c++) out[outOffset + c] = codes[c] * scales[c >> 5];
+    return;
+  }
   decodeElements(w.dtype, w.data, row * w.cols, w.cols, out, outOffset);
   if (w.dtype === 'f8_e4m3') {
     const scales = w.scales!;
@@ -58,8 +64,8 @@ export function f32Weight(values: Float32Array, rows: number, cols: number): Wei
 /** Rows [start, start+count) of a weight; a zero-copy view unless fp8 blocks would be cut (then upcast). */
 export function weightRows(w: Weight, start: number, count: number): Weight {
   if (w.dtype !== 'f8_e4m3') {
-    const b = BYTES_PER_ELEMENT[w.dtype];
-    return { dtype: w.dtype, rows: count, cols: w.cols, data: w.data.subarray(start * w.cols * b, (start + count) * w.cols * b) };
+    const b = weightRowBytes(w.dtype, w.cols);
+    return { dtype: w.dtype, rows: count, cols: w.cols, data: w.data.subarray(start * b, (start + count) * b) };
   }
   const out = new Float32Array(count * w.cols);
   for (let r = 0; r < count; r++) weightRow(w, start + r, out, r * w.cols);
@@ -75,7 +81,8 @@ export function weightRowsTransposed(w: Weight, start: number, count: number): W
     for (let r = 0; r < count; r++) for (let c = 0; c < w.cols; c++) out[c * count + r] = src[r * w.cols + c];
     return f32Weight(out, w.cols, count);
   }
-  const b = BYTES_PER_ELEMENT[w.dtype];
+  if (w.dtype === 'q8_0' || w.dtype === 'q4_0') throw new Error(`cannot transpose a ${w.dtype} weight (blocks run along its rows)`);
+  const b = weightRowBytes(w.dtype, 1);
   const out = new Uint8Array(count * w.cols * b);
   for (let r = 0; r < count; r++) {
     for (let c = 0; c < w.cols; c++) {

@@ -1,13 +1,13 @@
-// Quantize-at-load: bf16/f16/f32 linear weights → block-quantized int8 / int4 (blocks of 32 along K).
-//   q8_0: data = int8 q [rows, cols];                      scales = f32 [rows, cols/32];  w ≈ q · scale
-//   q4_0: data = [rows, cols/2], per block of 32 columns 16 bytes: byte j = (q[j] + 8) | (q[j+16] + 8) << 4,
-//         q ∈ [-8, 7];                                      scales = f32 [rows, cols/32];  w ≈ q · scale
-import type { Kernels, Weight } from '../../native/api';
+// Quantize-at-load: bf16/f16/f32 linear weights → block-quantized int8 / int4 (blocks of 32 along K), in
+// the packed layout the kernels stream (native/block-quant.ts): per block one f32 scale d and 32 codes q,
+// w ≈ q · d; q8_0: q ∈ [-127, 127], d = amax / 127; q4_0: q ∈ [-8, 7], d = (signed extreme) / -8.
+import { weightRowBytes, type Kernels, type Weight } from '../../native/api';
+import { QUANT_BLOCK, packBlockQuantRow } from '../../native/block-quant';
 import { weightRow } from './dtype';
 import type { LayerWeights, MlpWeights, ModelWeights } from './weights';
 
 export type QuantMode = 'int8' | 'int4';
-export const QUANT_BLOCK = 32;
+export { QUANT_BLOCK };
 
 /** Parses a --quant value. */
 export function parseQuant(text: string | undefined): QuantMode | undefined {
@@ -44,53 +44,23 @@ function quantizeRow(row: Float32Array, q: Int8Array, scales: Float32Array, sOff
 export function quantizeWeight(w: Weight, mode: QuantMode, k?: Pick<Kernels, 'quantize' | 'allocWeightBytes'>): Weight {
   if (!quantizable(w)) throw new Error(`cannot quantize a ${w.dtype} [${w.rows}, ${w.cols}] weight (need bf16/f16/f32 and cols divisible by ${QUANT_BLOCK})`);
   const { rows, cols } = w;
-  const blocks = cols / QUANT_BLOCK;
-  const scales = new Float32Array(rows * blocks);
   const dtype = mode === 'int8' ? 'q8_0' : 'q4_0';
+  const rowBytes = weightRowBytes(dtype, cols);
   if (k?.quantize) {
-    const bytes = mode === 'int8' ? rows * cols : (rows * cols) / 2;
-    const data = k.allocWeightBytes ? k.allocWeightBytes(bytes) : new Uint8Array(bytes);
-    k.quantize(w, dtype, data, scales);
-    return { dtype, rows, cols, data, scales };
+    const data = k.allocWeightBytes ? k.allocWeightBytes(rows * rowBytes) : new Uint8Array(rows * rowBytes);
+    k.quantize(w, dtype, data);
+    return { dtype, rows, cols, data };
   }
   const row = new Float32Array(cols);
   const q = new Int8Array(cols);
-  const data = new Uint8Array(mode === 'int8' ? rows * cols : (rows * cols) / 2);
+  const scales = new Float32Array(cols / QUANT_BLOCK);
+  const data = new Uint8Array(rows * rowBytes);
   for (let r = 0; r < rows; r++) {
     weightRow(w, r, row);
-    quantizeRow(row, q, scales, r * blocks, mode === 'int8' ? 127 : 8);
-    if (mode === 'int8') {
-      data.set(new Uint8Array(q.buffer), r * cols);
-    } else {
-      const base = (r * cols) / 2;
-      for (let b = 0; b < cols; b += QUANT_BLOCK) {
-        for (let j = 0; j < 16; j++) data[base + b / 2 + j] = ((q[b + j] + 8) | ((q[b + j + 16] + 8) << 4)) & 0xff;
-      }
-    }
+    quantizeRow(row, q, scales, 0, mode === 'int8' ? 127 : 8);
+    packBlockQuantRow(dtype, q, scales, data, r * rowBytes);
   }
-  return { dtype, rows, cols, data, scales };
-}
-
-/** Row `row` of a q8_0/q4_0 weight as float32 (reference decoding). */
-export function dequantizeRow(w: Weight, row: number, out: Float32Array, outOffset = 0): void {
-  const { cols } = w;
-  const blocks = cols / QUANT_BLOCK;
-  const s = w.scales!;
-  const dtype = w.dtype as string;
-  for (let b = 0; b < blocks; b++) {
-    const d = s[row * blocks + b];
-    for (let j = 0; j < QUANT_BLOCK; j++) {
-      const c = b * QUANT_BLOCK + j;
-      let q: number;
-      if (dtype === 'q8_0') {
-        q = (w.data[row * cols + c] << 24) >> 24;
-      } else {
-        const byte = w.data[(row * cols) / 2 + b * 16 + (j & 15)];
-        q = (j < 16 ? byte & 15 : byte >> 4) - 8;
-      }
-      out[outOffset + c] = q * d;
-    }
-  }
+  return { dtype, rows, cols, data };
 }
 
 /** Which weights get quantized: every linear layer except the embedding (row lookups), routers and kv_b_proj (cut into per-head factors). */

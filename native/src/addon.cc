@@ -177,7 +177,16 @@ void matmulRows(const std::vector<MatmulArgs>& ws, int threads) {
   parallel(start.back(), 16, threads, [&](int, int64_t b, int64_t e) {
     for (size_t j = 0; j < ws.size(); ++j) {
       const int64_t lo = std::max(b, start[j]) - start[j], hi = std::min(e, start[j + 1]) - start[j];
-      if (lo < hi) k.matmul(ws[j], lo, hi);
+      if (lo >= hi) continue;
+      if (e > start[j + 1] && j + 1 < ws.size()) {  // this thread goes on to the next weight's first rows
+        MatmulArgs a = ws[j];
+        const MatmulArgs& next = ws[j + 1];
+        a.pfNext = next.w;
+        a.pfNextBytes = std::min(e - start[j + 1], next.N) * weightRowBytes(next.dtype, next.K);
+        k.matmul(a, lo, hi);
+      } else {
+        k.matmul(ws[j], lo, hi);
+      }
     }
   });
 }
@@ -418,24 +427,51 @@ Napi::Value Quantize(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-void freeAligned(napi_env, void* data, void*) { std::free(data); }
+// Memory for weights: a fresh anonymous mapping, 2 MiB-aligned and advised for transparent huge pages before
+// anything touches it. (Heap memory from malloc may already be backed by the 4 KiB pages of an earlier, freed
+// buffer; madvise does not replace those, and such weights measured 25-40% slower to stream.) The finalizer
+// gets the mapping's start and length through its hint.
+struct HugeMapping {
+  void* base;
+  size_t length;
+};
 
-// copyToHugePages(src): a copy of the bytes in fresh 2 MiB-aligned memory advised for transparent huge
-// pages. Weights streamed from a memory-mapped file sit in 4 KiB page-cache pages, where every page
-// boundary stops the hardware prefetcher and costs a TLB walk; the copy streams at full bandwidth.
+// n bytes (n > 0) 2 MiB-aligned, advised for huge pages, untouched; nullptr if the mapping fails.
+uint8_t* mapHuge(size_t n, HugeMapping* m) {
+  const size_t huge = 2u << 20, cap = (n + huge - 1) / huge * huge;
+  void* raw = mmap(nullptr, cap + huge, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (raw == MAP_FAILED) return nullptr;
+  const uintptr_t start = ((uintptr_t)raw + huge - 1) & ~(uintptr_t)(huge - 1);
+  // Give back the unaligned head and the tail beyond cap.
+  if (start > (uintptr_t)raw) munmap(raw, start - (uintptr_t)raw);
+  const uintptr_t end = (uintptr_t)raw + cap + huge;
+  if (end > start + cap) munmap((void*)(start + cap), end - (start + cap));
+  adviseHugePages((void*)start, cap);
+  m->base = (void*)start;
+  m->length = cap;
+  return (uint8_t*)start;
+}
+
+void unmapHuge(napi_env, void*, void* hint) {
+  HugeMapping* m = static_cast<HugeMapping*>(hint);
+  munmap(m->base, m->length);
+  delete m;
+}
+
 // n bytes in memory advised for transparent huge pages, filled from src (or zeroed when src is null).
 // Runtimes that forbid external memory (Electron's V8 cage) get an ordinary array instead.
 Napi::Uint8Array hugePageArray(Napi::Env env, const uint8_t* src, size_t n, const char* fn) {
   if (n == 0) return Napi::Uint8Array::New(env, 0);
-  const size_t huge = 2u << 20, cap = (n + huge - 1) / huge * huge;
-  void* p = std::aligned_alloc(huge, cap);
-  if (!p) throw Napi::Error::New(env, std::string(fn) + ": out of memory (" + std::to_string(n) + " bytes)");
-  adviseHugePages(p, cap);
-  if (src) std::memcpy(p, src, n);
-  else std::memset(p, 0, n);
+  HugeMapping* m = new HugeMapping{};
+  uint8_t* p = mapHuge(n, m);
+  if (!p) {
+    delete m;
+    throw Napi::Error::New(env, std::string(fn) + ": out of memory (" + std::to_string(n) + " bytes)");
+  }
+  if (src) std::memcpy(p, src, n);  // a fresh mapping reads as zeros: nothing to clear otherwise
   napi_value ab;
-  if (napi_create_external_arraybuffer(env, p, n, freeAligned, nullptr, &ab) != napi_ok) {
-    std::free(p);
+  if (napi_create_external_arraybuffer(env, p, n, unmapHuge, m, &ab) != napi_ok) {
+    unmapHuge(env, nullptr, m);
     auto copy = Napi::Uint8Array::New(env, n);  // zero-filled
     if (src) std::memcpy(copy.Data(), src, n);
     return copy;
@@ -467,10 +503,9 @@ Napi::Value ReadBandwidth(const Napi::CallbackInfo& info) {
   const int threads = (int)intArg(info[1], "readBandwidth: threads", 1);
   const int64_t reps = intArg(info[2], "readBandwidth: reps", 1);
   const int64_t words = bytes / 8;
-  const size_t huge = 2u << 20, cap = ((size_t)bytes + huge - 1) / huge * huge;
-  uint64_t* buf = (uint64_t*)std::aligned_alloc(huge, cap);
+  HugeMapping mapping{};
+  uint64_t* buf = (uint64_t*)mapHuge((size_t)bytes, &mapping);  // as the weights are held
   if (!buf) throw Napi::Error::New(env, "readBandwidth: out of memory");
-  adviseHugePages(buf, cap);
   for (int64_t i = 0; i < words; ++i) buf[i] = 1;  // written once: every page is resident
   double best = 0;
   std::atomic<uint64_t> sink{0};
@@ -490,7 +525,7 @@ Napi::Value ReadBandwidth(const Napi::CallbackInfo& info) {
     const double sec = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (sec > 0 && (double)bytes / sec > best) best = (double)bytes / sec;
   }
-  std::free(buf);
+  munmap(mapping.base, mapping.length);
   if (sink.load() != (uint64_t)words * (uint64_t)reps) typeError(env, "readBandwidth: checksum mismatch");
   return Napi::Number::New(env, best);
 }

@@ -36,6 +36,11 @@ struct MatmulArgs {
   const int8_t* xq;
   const float* xd;
   const int32_t* xs;
+  // Decoding streams the rows [n0, n1) of a call as one run of bytes, prefetching ahead of itself. When the
+  // same thread goes on to other weight bytes next (the next weight of a batch), their first pfNextBytes
+  // bytes at pfNext are where prefetches past the end of this run go, so the stream never drains.
+  const uint8_t* pfNext;
+  int64_t pfNextBytes;
 };
 
 // Causal attention; all strides in elements; head dims are contiguous.

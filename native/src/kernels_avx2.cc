@@ -60,6 +60,17 @@ static inline vf wload_bf16(const uint8_t* p) {
   return _mm256_castsi256_ps(_mm256_slli_epi32(u, 16));
 }
 
+// 2W bf16 values at p: the even-indexed ones as one vector and the odd-indexed ones as another, from one load.
+static inline void wload_bf16_pair(const uint8_t* p, vf& even, vf& odd) {
+  const __m256i v = _mm256_loadu_si256((const __m256i*)(const void*)p);
+  even = _mm256_castsi256_ps(_mm256_slli_epi32(v, 16));
+  odd = _mm256_castsi256_ps(_mm256_and_si256(v, _mm256_set1_epi32((int)0xFFFF0000u)));
+}
+// 2W floats at x → out[0, W) the even-indexed ones, out[W, 2W) the odd-indexed ones (matching wload_bf16_pair).
+static inline void deinterleave_pair(const float* x, float* out) {
+  for (int i = 0; i < 8; ++i) { out[i] = x[2 * i]; out[8 + i] = x[2 * i + 1]; }
+}
+
 static inline vf wload_f16(const uint8_t* p) {
   return _mm256_cvtph_ps(_mm_loadu_si128((const __m128i*)(const void*)p));
 }

@@ -47,6 +47,8 @@ static inline float scalar_bf16(const uint8_t* p);
 static inline float scalar_f16(const uint8_t* p);
 static inline vf wload_bf16(const uint8_t* p);
 static inline vf wload_f16(const uint8_t* p);
+static inline void wload_bf16_pair(const uint8_t* p, vf& even, vf& odd) { even = wload_bf16(p); odd = wload_bf16(p + 2); }
+static inline void deinterleave_pair(const float* x, float* out) { out[0] = x[0]; out[1] = x[1]; }
 static inline vf wload_f8(const uint8_t* p) { return kFp8E4M3.v[*p]; }
 static inline vf wload_f8_finite(const uint8_t* p) { return kFp8E4M3.v[*p]; }
 static inline bool any_f8_nan(const uint8_t*, int64_t) { return false; }  // the table is exact anyway

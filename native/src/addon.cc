@@ -87,7 +87,7 @@ bool fp8NanFree(Napi::Object w, const uint8_t* p, int64_t n) {
 }
 
 // Reads a JS Weight into MatmulArgs (w, dtype, N, K, scales); errors say "<where>: <name>...".
-MatmulArgs weightArg(Napi::Env env, const Napi::Value& v, const std::string& where, const std::string& name) {
+MatmulArgs parseWeight(Napi::Env env, const Napi::Value& v, const std::string& where, const std::string& name) {
   const std::string fn = where + ": " + name;
   if (!v.IsObject()) typeError(env, fn + " must be a Weight object");
   Napi::Object w = v.As<Napi::Object>();
@@ -126,6 +126,40 @@ MatmulArgs weightArg(Napi::Env env, const Napi::Value& v, const std::string& whe
     a.scales = s.p;
   }
   if (a.dtype == kF8E4M3) a.nanFree = fp8NanFree(w, a.w, wantBytes);
+  return a;
+}
+
+// A Weight's parsed form, kept on the object after its first use as a non-enumerable property (spreads and
+// Object.assign do not copy it) together with the data array it points into: reading a Weight's fields through
+// N-API costs ~2 µs, and a token passes ~100 Weights. Reused while the object's `data` is still that array
+// (api.ts: a used Weight does not change); the reference keeps the bytes alive meanwhile.
+struct ParsedWeight {
+  MatmulArgs args;
+  Napi::ObjectReference data, scales;
+};
+constexpr const char* kParsedKey = "__deepseekNativeParsed";
+
+MatmulArgs weightArg(Napi::Env env, const Napi::Value& v, const char* where, const char* name, int64_t index = -1) {
+  if (v.IsObject()) {
+    Napi::Object w = v.As<Napi::Object>();
+    const Napi::Value cached = w.Get(kParsedKey);
+    if (cached.IsExternal()) {
+      const ParsedWeight* p = cached.As<Napi::External<ParsedWeight>>().Data();
+      if (w.Get("data").StrictEquals(p->data.Value())) return p->args;
+    }
+  }
+  const MatmulArgs a = parseWeight(env, v, where, std::string(name) + (index >= 0 ? "[" + std::to_string(index) + "]" : ""));
+  Napi::Object w = v.As<Napi::Object>();
+  const Napi::Value scales = w.Get("scales");
+  auto* p = new ParsedWeight{a, Napi::Persistent(w.Get("data").As<Napi::Object>()),
+                             scales.IsObject() ? Napi::Persistent(scales.As<Napi::Object>()) : Napi::ObjectReference()};
+  const Napi::Value ext = Napi::External<ParsedWeight>::New(env, p, [](Napi::Env, ParsedWeight* q) { delete q; });
+  const napi_property_descriptor d = {kParsedKey, nullptr, nullptr, nullptr, nullptr, ext,
+                                      (napi_property_attributes)(napi_writable | napi_configurable), nullptr};
+  if (napi_define_properties(env, w, 1, &d) != napi_ok) {  // a frozen object: parse it again next time
+    napi_value ignored;
+    napi_get_and_clear_last_exception(env, &ignored);
+  }
   return a;
 }
 
@@ -225,7 +259,7 @@ Napi::Value MatmulBatch(const Napi::CallbackInfo& info) {
   for (uint32_t j = 0; j < E; ++j) {
     const std::string at = "[" + std::to_string(j) + "]";
     MatmulArgs& a = ws[j];
-    a = weightArg(env, wa.Get(j), "matmulBatch", "ws" + at);
+    a = weightArg(env, wa.Get(j), "matmulBatch", "ws", j);
     const F32 x = f32Arg(xa.Get(j), "matmulBatch: xs" + at);
     outs[j] = f32Arg(oa.Get(j), "matmulBatch: outs" + at);
     needLen(env, x, m * a.K, "matmulBatch: xs" + at);
@@ -300,10 +334,9 @@ Napi::Value MoeExperts(const Napi::CallbackInfo& info) {
   std::vector<MatmulArgs> g(E), u(E), d(E);
   std::vector<int64_t> hOff(E + 1, 0);  // offsets of each expert's intermediate in the scratch
   for (int64_t j = 0; j < E; ++j) {
-    const std::string at = "[" + std::to_string(j) + "]";
-    g[j] = weightArg(env, ga.Get((uint32_t)j), "moeExperts", "gates" + at);
-    u[j] = weightArg(env, ua.Get((uint32_t)j), "moeExperts", "ups" + at);
-    d[j] = weightArg(env, da.Get((uint32_t)j), "moeExperts", "downs" + at);
+    g[j] = weightArg(env, ga.Get((uint32_t)j), "moeExperts", "gates", j);
+    u[j] = weightArg(env, ua.Get((uint32_t)j), "moeExperts", "ups", j);
+    d[j] = weightArg(env, da.Get((uint32_t)j), "moeExperts", "downs", j);
     if (u[j].N != g[j].N || u[j].K != g[j].K || d[j].K != g[j].N || g[j].K != g[0].K || d[j].N != d[0].N)
       typeError(env, "moeExperts: expert " + std::to_string(j) + " has mismatched gate/up/down shapes");
     hOff[j + 1] = hOff[j] + g[j].N;

@@ -179,7 +179,7 @@ class LocalEngine implements Engine {
           break;
         }
         h = this.tf.forward([id], cache);
-        logits = this.tf.project(h, 1);
+        logits = this.tf.project(h, 1, undefined, logits); // one vocabulary-sized buffer for the whole decode
       }
       result.decodeMs = performance.now() - t1;
     } finally {

@@ -2,8 +2,11 @@
 
 /** Index of the largest value (ties → lowest index). */
 export function argmax(x: ArrayLike<number>): number {
-  let best = 0;
-  for (let i = 1; i < x.length; i++) if (x[i] > x[best]) best = i;
+  let best = 0, top = x[0];
+  for (let i = 1; i < x.length; i++) {
+    const v = x[i];
+    if (v > top) { top = v; best = i; }
+  }
   return best;
 }
 

@@ -130,12 +130,12 @@ MatmulArgs parseWeight(Napi::Env env, const Napi::Value& v, const std::string& w
 }
 
 // A Weight's parsed form, kept on the object after its first use as a non-enumerable property (spreads and
-// Object.assign do not copy it) together with the data array it points into: reading a Weight's fields through
-// N-API costs ~2 µs, and a token passes ~100 Weights. Reused while the object's `data` is still that array
-// (api.ts: a used Weight does not change); the reference keeps the bytes alive meanwhile.
+// Object.assign do not copy it) with a weak reference to the data array it points into: reading a Weight's
+// fields through N-API costs ~2 µs, and a token passes ~100 Weights. Reused only while the object's `data` is
+// still that array (api.ts: a used Weight does not change), which the object then keeps alive.
 struct ParsedWeight {
   MatmulArgs args;
-  Napi::ObjectReference data, scales;
+  Napi::ObjectReference data, scales;  // scales: fp8 only
 };
 constexpr const char* kParsedKey = "__deepseekNativeParsed";
 
@@ -145,14 +145,15 @@ MatmulArgs weightArg(Napi::Env env, const Napi::Value& v, const char* where, con
     const Napi::Value cached = w.Get(kParsedKey);
     if (cached.IsExternal()) {
       const ParsedWeight* p = cached.As<Napi::External<ParsedWeight>>().Data();
-      if (w.Get("data").StrictEquals(p->data.Value())) return p->args;
+      if (w.Get("data").StrictEquals(p->data.Value()) &&
+          (p->args.dtype != kF8E4M3 || w.Get("scales").StrictEquals(p->scales.Value())))
+        return p->args;
     }
   }
   const MatmulArgs a = parseWeight(env, v, where, std::string(name) + (index >= 0 ? "[" + std::to_string(index) + "]" : ""));
   Napi::Object w = v.As<Napi::Object>();
-  const Napi::Value scales = w.Get("scales");
-  auto* p = new ParsedWeight{a, Napi::Persistent(w.Get("data").As<Napi::Object>()),
-                             scales.IsObject() ? Napi::Persistent(scales.As<Napi::Object>()) : Napi::ObjectReference()};
+  auto* p = new ParsedWeight{a, Napi::Weak(w.Get("data").As<Napi::Object>()),
+                             a.dtype == kF8E4M3 ? Napi::Weak(w.Get("scales").As<Napi::Object>()) : Napi::ObjectReference()};
   const Napi::Value ext = Napi::External<ParsedWeight>::New(env, p, [](Napi::Env, ParsedWeight* q) { delete q; });
   const napi_property_descriptor d = {kParsedKey, nullptr, nullptr, nullptr, nullptr, ext,
                                       (napi_property_attributes)(napi_writable | napi_configurable), nullptr};
@@ -485,9 +486,11 @@ uint8_t* mapHuge(size_t n, HugeMapping* m) {
   return (uint8_t*)start;
 }
 
-void unmapHuge(napi_env, void*, void* hint) {
+void unmapHuge(napi_env env, void*, void* hint) {
   HugeMapping* m = static_cast<HugeMapping*>(hint);
   munmap(m->base, m->length);
+  int64_t ignored;
+  if (env) napi_adjust_external_memory(env, -(int64_t)m->length, &ignored);
   delete m;
 }
 
@@ -504,11 +507,15 @@ Napi::Uint8Array hugePageArray(Napi::Env env, const uint8_t* src, size_t n, cons
   if (src) std::memcpy(p, src, n);  // a fresh mapping reads as zeros: nothing to clear otherwise
   napi_value ab;
   if (napi_create_external_arraybuffer(env, p, n, unmapHuge, m, &ab) != napi_ok) {
-    unmapHuge(env, nullptr, m);
+    munmap(m->base, m->length);
+    delete m;
     auto copy = Napi::Uint8Array::New(env, n);  // zero-filled
     if (src) std::memcpy(copy.Data(), src, n);
     return copy;
   }
+  // Tell V8 what the buffer holds, so that dropping a model's weights triggers a collection that unmaps them.
+  int64_t ignored;
+  napi_adjust_external_memory(env, (int64_t)m->length, &ignored);
   return Napi::Uint8Array::New(env, n, Napi::ArrayBuffer(env, ab), 0);
 }
 

@@ -165,6 +165,28 @@ test('an fp8 weight is scanned for NaN codes once and the answer is kept on it',
   assert.deepEqual(again, first);
 });
 
+test('a used Weight keeps its parsed form, but a new data (or fp8 scales) array, a copy or a frozen object is read afresh', () => {
+  const x = randArray(256, 8);
+  const product = (w: Weight) => { const out = new Float32Array(w.rows); kernels.matmul(out, x, 1, w); return out; };
+  const reference = (w: Weight) => { const out = new Float32Array(w.rows); ref.matmul(out, x, 1, w); return out; };
+  const a = randWeight('bf16', 40, 256, 11), b = randWeight('bf16', 40, 256, 12);
+  assert.deepEqual(product(a), product(a));
+  assert.ok(!Object.keys(a).some((k) => k.includes('deepseek')), 'the cache is not an enumerable property');
+  const copy: Weight = { ...a, data: b.data }; // a spread carries no cache: b's bytes are read
+  assertClose(product(copy), reference(b), matmulBound(x, 1, b), 'spread copy with other data');
+  const swapped = randWeight('bf16', 40, 256, 11);
+  product(swapped);
+  swapped.data = b.data; // breaks the "used Weights do not change" rule: still read from the new bytes
+  assertClose(product(swapped), reference(b), matmulBound(x, 1, b), 'data replaced after use');
+  const f8 = randWeight('f8_e4m3', 40, 256, 13);
+  product(f8);
+  f8.scales = f8.scales!.map((v) => v * 2);
+  assertClose(product(f8), reference(f8), matmulBound(x, 1, f8), 'fp8 scales replaced after use');
+  const frozen = Object.freeze(randWeight('q4_0', 40, 256, 14));
+  assert.deepEqual(product(frozen), product(frozen));
+  assertClose(product(frozen), reference(frozen), matmulBound(x, 1, frozen), 'frozen q4_0 weight');
+});
+
 test('fp8 decoding stays exact for subnormal codes and for tiny and huge activations', () => {
   const K = 320, N = 12;
   // Only subnormal codes (exponent 0) and the smallest normals, so a wrong subnormal path cannot hide in the bound.

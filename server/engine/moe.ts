@@ -12,9 +12,17 @@ export interface Route {
 export type RoutingConfig = Pick<ModelConfig, 'modelType' | 'nRoutedExperts' | 'numExpertsPerTok' | 'nGroup' | 'topkGroup' |
   'topkMethod' | 'scoringFunc' | 'normTopkProb' | 'routedScalingFactor'>;
 
-/** Indices of the k largest values among `candidates` (ties → lower index first). */
+/** Indices of the k largest values among `candidates` (ties → lower index first), best first. */
 function topK(values: ArrayLike<number>, candidates: number[], k: number): number[] {
-  return [...candidates].sort((a, b) => values[b] - values[a] || a - b).slice(0, k);
+  const best: number[] = []; // kept sorted; an insertion pass per candidate (k is small: 6 or 8 of 64-256)
+  for (const i of candidates) {
+    let p = best.length;
+    while (p > 0 && (values[best[p - 1]] < values[i] || (values[best[p - 1]] === values[i] && best[p - 1] > i))) p--;
+    if (p >= k) continue;
+    best.splice(p, 0, i);
+    if (best.length > k) best.pop();
+  }
+  return best;
 }
 
 /** Router scores from the gate logits [nExperts]: softmax or sigmoid. */

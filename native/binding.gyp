@@ -1,6 +1,6 @@
 # The kernels addon. No -march flags: kernels_avx2.cc and kernels_avx512.cc enable their
 # instruction sets with `#pragma GCC target`, and dispatch.cc picks one at run time, so the
-# binary runs on any x86-64 (DEEPSEEK_NATIVE_ISA=scalar|avx2|avx512 forces a path).
+# binary runs on any x86-64 (DEEPSEEK_NATIVE_ISA=scalar|avx2|avx512|avx512vnni|avx512bf16 forces a path).
 {
   "targets": [
     {
@@ -13,7 +13,8 @@
         "src/kernels_scalar.cc",
         "src/kernels_avx2.cc",
         "src/kernels_avx512.cc",
-        "src/kernels_avx512_vnni.cc"
+        "src/kernels_avx512_vnni.cc",
+        "src/kernels_avx512_bf16.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],

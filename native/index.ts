@@ -9,7 +9,7 @@ import type { Kernels } from './api';
 
 /** What the C++ addon exports (native/src/addon.cc): the kernels (quantize included) plus the extras below. */
 interface Addon extends Omit<Kernels, 'backend' | 'quantize' | 'allocWeightBytes'> {
-  isa: 'scalar' | 'avx2' | 'avx512' | 'avx512vnni';
+  isa: 'scalar' | 'avx2' | 'avx512' | 'avx512vnni' | 'avx512bf16';
   supportedIsas(): string[];
   quantize: NonNullable<Kernels['quantize']>;
   allocWeightBytes: NonNullable<Kernels['allocWeightBytes']>;
@@ -62,7 +62,7 @@ function privateCopy(file: string): string {
   }
 }
 
-/** ISAs this CPU can run ("scalar", "avx2", "avx512", "avx512vnni"); DEEPSEEK_NATIVE_ISA may force any of them. */
+/** ISAs this CPU can run ("scalar", "avx2", "avx512", "avx512vnni", "avx512bf16"); DEEPSEEK_NATIVE_ISA may force any of them. */
 export function supportedIsas(): string[] {
   return load().supportedIsas();
 }

@@ -495,7 +495,7 @@ test('setThreads/getThreads and backend name', () => {
   assert.equal(kernels.getThreads(), 3);
   kernels.setThreads(before);
   assert.equal(kernels.getThreads(), before);
-  assert.match(kernels.backend, /^cpu-(scalar|avx2|avx512|avx512vnni)$/);
+  assert.match(kernels.backend, /^cpu-(scalar|avx2|avx512|avx512vnni|avx512bf16)$/);
   if (forcedIsa) assert.equal(kernels.backend, `cpu-${forcedIsa}`);
 });
 
@@ -527,5 +527,5 @@ test('every ISA path this CPU supports passes this file', { skip: forcedIsa !== 
   const bad = await run(['-e', `require(${JSON.stringify(path.join(__dirname, 'build/Release/deepseek_native.node'))})`],
     { ...env, DEEPSEEK_NATIVE_ISA: 'sse9' });
   assert.notEqual(bad.status, 0);
-  assert.match(bad.stderr, /DEEPSEEK_NATIVE_ISA='sse9' is not one of scalar, avx2, avx512, avx512vnni/);
+  assert.match(bad.stderr, /DEEPSEEK_NATIVE_ISA='sse9' is not one of scalar, avx2, avx512, avx512vnni, avx512bf16/);
 });

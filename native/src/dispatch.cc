@@ -18,13 +18,16 @@ static bool cpuHasAvx512() {
          __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq");
 }
 static bool cpuHasAvx512Vnni() { return cpuHasAvx512() && __builtin_cpu_supports("avx512vnni"); }
+static bool cpuHasAvx512Bf16() { return cpuHasAvx512Vnni() && __builtin_cpu_supports("avx512bf16"); }
 #else  // other CPUs run the portable kernels; the x86 tables are never referenced
 static bool cpuHasAvx2() { return false; }
 static bool cpuHasAvx512() { return false; }
 static bool cpuHasAvx512Vnni() { return false; }
+static bool cpuHasAvx512Bf16() { return false; }
 #define kAvx2Kernels kScalarKernels
 #define kAvx512Kernels kScalarKernels
 #define kAvx512VnniKernels kScalarKernels
+#define kAvx512Bf16Kernels kScalarKernels
 #endif
 
 std::vector<std::string> supportedIsas() {
@@ -32,6 +35,7 @@ std::vector<std::string> supportedIsas() {
   if (cpuHasAvx2()) out.push_back("avx2");
   if (cpuHasAvx512()) out.push_back("avx512");
   if (cpuHasAvx512Vnni()) out.push_back("avx512vnni");
+  if (cpuHasAvx512Bf16()) out.push_back("avx512bf16");
   return out;
 }
 
@@ -39,18 +43,19 @@ static const IsaKernels* chooseKernels() {
   const char* forced = std::getenv("DEEPSEEK_NATIVE_ISA");
   const std::string want = forced ? forced : "";
   if (want.empty())
-    return cpuHasAvx512Vnni() ? &kAvx512VnniKernels : cpuHasAvx512() ? &kAvx512Kernels
-           : cpuHasAvx2()     ? &kAvx2Kernels : &kScalarKernels;
+    return cpuHasAvx512Bf16() ? &kAvx512Bf16Kernels : cpuHasAvx512Vnni() ? &kAvx512VnniKernels
+           : cpuHasAvx512()   ? &kAvx512Kernels : cpuHasAvx2() ? &kAvx2Kernels : &kScalarKernels;
   struct Choice { const char* name; bool (*supported)(); const IsaKernels* table; };
   const Choice choices[] = {{"avx2", cpuHasAvx2, &kAvx2Kernels}, {"avx512", cpuHasAvx512, &kAvx512Kernels},
-                            {"avx512vnni", cpuHasAvx512Vnni, &kAvx512VnniKernels}};
+                            {"avx512vnni", cpuHasAvx512Vnni, &kAvx512VnniKernels},
+                            {"avx512bf16", cpuHasAvx512Bf16, &kAvx512Bf16Kernels}};
   if (want == "scalar") return &kScalarKernels;
   for (const Choice& c : choices) {
     if (want != c.name) continue;
     if (!c.supported()) throw std::runtime_error("DEEPSEEK_NATIVE_ISA=" + want + ": this CPU does not support it");
     return c.table;
   }
-  throw std::runtime_error("DEEPSEEK_NATIVE_ISA='" + want + "' is not one of scalar, avx2, avx512, avx512vnni");
+  throw std::runtime_error("DEEPSEEK_NATIVE_ISA='" + want + "' is not one of scalar, avx2, avx512, avx512vnni, avx512bf16");
 }
 
 const IsaKernels& activeKernels() {

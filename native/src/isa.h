@@ -60,7 +60,7 @@ struct AttnArgs {
 // One implementation per instruction set; every function works on a sub-range so the
 // thread pool can split the work.
 struct IsaKernels {
-  const char* name;  // "scalar" | "avx2" | "avx512" | "avx512vnni"
+  const char* name;  // "scalar" | "avx2" | "avx512" | "avx512vnni" | "avx512bf16"
   void (*matmul)(const MatmulArgs& a, int64_t n0, int64_t n1);  // output columns [n0, n1)
   // Rows [r0, r1) of x [*, K] quantized for q8/q4 weights; see act_quant.h.
   void (*quantizeActs)(const float* x, int64_t K, int8_t* xq, float* xd, int32_t* xs, int64_t r0, int64_t r1);
@@ -80,6 +80,7 @@ extern const IsaKernels kScalarKernels;
 extern const IsaKernels kAvx2Kernels;
 extern const IsaKernels kAvx512Kernels;
 extern const IsaKernels kAvx512VnniKernels;
+extern const IsaKernels kAvx512Bf16Kernels;
 
 // Exact e4m3fn → f32 values for all 256 bytes (shared by every path for scalar tails).
 struct Fp8Table { float v[256]; };

@@ -67,6 +67,10 @@ static inline void wload_bf16_pair(const uint8_t* p, vf& even, vf& odd) {
   odd = _mm256_castsi256_ps(_mm256_and_si256(v, _mm256_set1_epi32((int)0xFFFF0000u)));
 }
 // 2W floats at x → out[0, W) the even-indexed ones, out[W, 2W) the odd-indexed ones (matching wload_bf16_pair).
+// No vdpbf16ps here (see kernels_avx512_vocab.inc).
+static constexpr bool kBf16Dot = false;
+static inline void bf16_split(const float*, uint16_t*, uint16_t*) {}
+static inline vf bf16_dot2(vf acc, const uint8_t*, const uint16_t*, const uint16_t*) { return acc; }
 static inline void deinterleave_pair(const float* x, float* out) {
   for (int i = 0; i < 8; ++i) { out[i] = x[2 * i]; out[8 + i] = x[2 * i + 1]; }
 }

@@ -9,6 +9,7 @@
 #include "isa.h"
 
 #define DSN_AVX512_VNNI 1
+#define DSN_AVX512_BF16 0
 
 namespace dsn {
 namespace {

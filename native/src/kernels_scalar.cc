@@ -48,6 +48,10 @@ static inline float scalar_f16(const uint8_t* p);
 static inline vf wload_bf16(const uint8_t* p);
 static inline vf wload_f16(const uint8_t* p);
 static inline void wload_bf16_pair(const uint8_t* p, vf& even, vf& odd) { even = wload_bf16(p); odd = wload_bf16(p + 2); }
+// No vdpbf16ps here (see kernels_avx512_vocab.inc).
+static constexpr bool kBf16Dot = false;
+static inline void bf16_split(const float*, uint16_t*, uint16_t*) {}
+static inline vf bf16_dot2(vf acc, const uint8_t*, const uint16_t*, const uint16_t*) { return acc; }
 static inline void deinterleave_pair(const float* x, float* out) { out[0] = x[0]; out[1] = x[1]; }
 static inline vf wload_f8(const uint8_t* p) { return kFp8E4M3.v[*p]; }
 static inline vf wload_f8_finite(const uint8_t* p) { return kFp8E4M3.v[*p]; }

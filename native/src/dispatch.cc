@@ -18,7 +18,9 @@ static bool cpuHasAvx512() {
          __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq");
 }
 static bool cpuHasAvx512Vnni() { return cpuHasAvx512() && __builtin_cpu_supports("avx512vnni"); }
-static bool cpuHasAvx512Bf16() { return cpuHasAvx512Vnni() && __builtin_cpu_supports("avx512bf16"); }
+static bool cpuHasAvx512Bf16() {
+  return cpuHasAvx512Vnni() && __builtin_cpu_supports("avx512bf16") && __builtin_cpu_supports("avx512vbmi");
+}
 #else  // other CPUs run the portable kernels; the x86 tables are never referenced
 static bool cpuHasAvx2() { return false; }
 static bool cpuHasAvx512() { return false; }

@@ -1,8 +1,9 @@
-// AVX-512 kernels with VNNI and AVX512_BF16: as kernels_avx512_vnni.cc, plus vdpbf16ps for decoding bf16 rows
-// (see bf16_dot2 in kernels_avx512_vocab.inc). A translation unit of its own, so BF16 instructions never reach a
+// AVX-512 kernels with VNNI, AVX512_BF16 and VBMI: as kernels_avx512_vnni.cc, plus vdpbf16ps for decoding bf16 and
+// fp8 rows (fp8 via vpermt2b byte lookups)
+// (see bf16_dot2, fp8_dot64 in kernels_avx512_vocab.inc). A translation unit of its own, so these never reach a
 // CPU without them.
 #if defined(__x86_64__) || defined(__i386__)
-#pragma GCC target("avx512f,avx512bw,avx512vl,avx512dq,avx512vnni,avx512bf16,avx2,fma,f16c")
+#pragma GCC target("avx512f,avx512bw,avx512vl,avx512dq,avx512vnni,avx512bf16,avx512vbmi,avx2,fma,f16c")
 // GCC 12 flags the deliberately undefined registers inside its own AVX-512 intrinsics.
 #pragma GCC diagnostic ignored "-Wuninitialized"
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"

@@ -22,14 +22,14 @@ export function quantizable(w: Weight): boolean {
 }
 
 /** One row's blocks: row [cols] → q into `q` (int8 codes) and per-block scales. */
-function quantizeRow(row: Float32Array, q: Int8Array, scales: Float32Array, sOff: number, levels: 127 | 8): void {
+function quantizeRow(row: Float32Array, q: Int8Array, scales: Float32Array, levels: 127 | 8): void {
   for (let b = 0; b < row.length; b += QUANT_BLOCK) {
     // int8: symmetric amax/127; int4: the signed extreme maps to -8 (uses all 16 codes, as llama.cpp's q4_0).
     let ext = 0;
     for (let i = b; i < b + QUANT_BLOCK; i++) if (Math.abs(row[i]) > Math.abs(ext)) ext = row[i];
     const d = levels === 127 ? Math.abs(ext) / 127 : ext / -8;
     const inv = d ? 1 / d : 0;
-    scales[sOff + b / QUANT_BLOCK] = d;
+    scales[b / QUANT_BLOCK] = d;
     for (let i = b; i < b + QUANT_BLOCK; i++) {
       const v = Math.floor(row[i] * inv + 0.5); // round half up (the native quantizer matches)
       q[i] = levels === 127 ? v : Math.max(-8, Math.min(7, v));
@@ -57,7 +57,7 @@ export function quantizeWeight(w: Weight, mode: QuantMode, k?: Pick<Kernels, 'qu
   const data = new Uint8Array(rows * rowBytes);
   for (let r = 0; r < rows; r++) {
     weightRow(w, r, row);
-    quantizeRow(row, q, scales, 0, mode === 'int8' ? 127 : 8);
+    quantizeRow(row, q, scales, mode === 'int8' ? 127 : 8);
     packBlockQuantRow(dtype, q, scales, data, r * rowBytes);
   }
   return { dtype, rows, cols, data };

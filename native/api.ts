@@ -40,7 +40,8 @@ export interface Weight {
   scales?: Float32Array;
   /**
    * f8_e4m3: whether no byte is a NaN code (0x7f/0xff). Optional; the native kernels find it on first use and
-   * store it here, so a weight's bytes must not change once it has been used.
+   * store it here, so a weight's bytes must not change once it has been used. (The native side also keeps a
+   * used Weight's parsed fields on it; a new `data` or `scales` array is noticed, a changed dtype/rows/cols not.)
    */
   nanFree?: boolean;
 }

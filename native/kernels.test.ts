@@ -185,6 +185,23 @@ test('a used Weight keeps its parsed form, but a new data (or fp8 scales) array,
   const frozen = Object.freeze(randWeight('q4_0', 40, 256, 14));
   assert.deepEqual(product(frozen), product(frozen));
   assertClose(product(frozen), reference(frozen), matmulBound(x, 1, frozen), 'frozen q4_0 weight');
+  // The replaced array collected in between: still a clean re-read.
+  v8.setFlagsFromString('--expose-gc');
+  const gc = vm.runInNewContext('gc') as () => void;
+  const collected = randWeight('bf16', 40, 256, 15);
+  product(collected);
+  collected.data = randWeight('bf16', 40, 256, 12).data;
+  gc();
+  assertClose(product(collected), reference(b), matmulBound(x, 1, b), 'data replaced and collected');
+  // A detached buffer is not read through the old pointer: the length check sees 0 bytes.
+  const detached = randWeight('bf16', 40, 256, 16);
+  product(detached);
+  structuredClone(detached.data.buffer, { transfer: [detached.data.buffer as ArrayBuffer] });
+  assert.throws(() => product(detached), /w\.data has 0 bytes/);
+  // An object inheriting from a used Weight is parsed as itself (here: its own dtype).
+  const asF16: Weight = Object.create(a);
+  asF16.dtype = 'f16';
+  assertClose(product(asF16), reference({ ...a, dtype: 'f16' }), matmulBound(x, 1, { ...a, dtype: 'f16' }), 'inheriting object');
 });
 
 test('fp8 decoding stays exact for subnormal codes and for tiny and huge activations', () => {

@@ -129,35 +129,46 @@ MatmulArgs parseWeight(Napi::Env env, const Napi::Value& v, const std::string& w
   return a;
 }
 
-// A Weight's parsed form, kept on the object after its first use as a non-enumerable property (spreads and
-// Object.assign do not copy it) with a weak reference to the data array it points into: reading a Weight's
-// fields through N-API costs ~2 µs, and a token passes ~100 Weights. Reused only while the object's `data` is
-// still that array (api.ts: a used Weight does not change), which the object then keeps alive.
+// A Weight's parsed form, kept on the object after its first use as an own, non-enumerable property (spreads
+// and Object.assign do not copy it; objects inheriting from a Weight do not see it as theirs): reading a
+// Weight's fields through N-API costs ~2 µs, and a token passes ~100 Weights. It is used only while `data` (and
+// fp8 `scales`) are still typed arrays over exactly the memory it points into, so a replaced, detached or
+// shrunk buffer is parsed afresh. (api.ts: a used Weight's dtype, rows and cols do not change.)
 struct ParsedWeight {
   MatmulArgs args;
-  Napi::ObjectReference data, scales;  // scales: fp8 only
+  int64_t dataBytes, scaleCount;
 };
 constexpr const char* kParsedKey = "__deepseekNativeParsed";
+
+// Whether v is still a typed array of `type` at exactly p with `bytes` bytes.
+bool sameTypedArray(const Napi::Value& v, napi_typedarray_type type, const void* p, int64_t bytes) {
+  if (!v.IsTypedArray()) return false;
+  const Napi::TypedArray t = v.As<Napi::TypedArray>();
+  if (t.TypedArrayType() != type || (int64_t)t.ByteLength() != bytes) return false;
+  return (const uint8_t*)t.ArrayBuffer().Data() + t.ByteOffset() == p;
+}
 
 MatmulArgs weightArg(Napi::Env env, const Napi::Value& v, const char* where, const char* name, int64_t index = -1) {
   if (v.IsObject()) {
     Napi::Object w = v.As<Napi::Object>();
-    const Napi::Value cached = w.Get(kParsedKey);
-    if (cached.IsExternal()) {
-      const ParsedWeight* p = cached.As<Napi::External<ParsedWeight>>().Data();
-      if (w.Get("data").StrictEquals(p->data.Value()) &&
-          (p->args.dtype != kF8E4M3 || w.Get("scales").StrictEquals(p->scales.Value())))
-        return p->args;
+    if (w.HasOwnProperty(kParsedKey)) {
+      const Napi::Value cached = w.Get(kParsedKey);
+      if (cached.IsExternal()) {
+        const ParsedWeight* p = cached.As<Napi::External<ParsedWeight>>().Data();
+        if (sameTypedArray(w.Get("data"), napi_uint8_array, p->args.w, p->dataBytes) &&
+            (p->args.dtype != kF8E4M3 || sameTypedArray(w.Get("scales"), napi_float32_array, p->args.scales, 4 * p->scaleCount)))
+          return p->args;
+      }
     }
   }
   const MatmulArgs a = parseWeight(env, v, where, std::string(name) + (index >= 0 ? "[" + std::to_string(index) + "]" : ""));
-  Napi::Object w = v.As<Napi::Object>();
-  auto* p = new ParsedWeight{a, Napi::Weak(w.Get("data").As<Napi::Object>()),
-                             a.dtype == kF8E4M3 ? Napi::Weak(w.Get("scales").As<Napi::Object>()) : Napi::ObjectReference()};
-  const Napi::Value ext = Napi::External<ParsedWeight>::New(env, p, [](Napi::Env, ParsedWeight* q) { delete q; });
+  const int64_t scaleCount = a.dtype == kF8E4M3 ? (a.N + 127) / 128 * a.scaleCols : 0;
+  auto owned = std::make_unique<ParsedWeight>(ParsedWeight{a, a.N * weightRowBytes(a.dtype, a.K), scaleCount});
+  const Napi::Value ext = Napi::External<ParsedWeight>::New(env, owned.get(), [](Napi::Env, ParsedWeight* q) { delete q; });
+  owned.release();  // the External owns it now
   const napi_property_descriptor d = {kParsedKey, nullptr, nullptr, nullptr, nullptr, ext,
                                       (napi_property_attributes)(napi_writable | napi_configurable), nullptr};
-  if (napi_define_properties(env, w, 1, &d) != napi_ok) {  // a frozen object: parse it again next time
+  if (napi_define_properties(env, v, 1, &d) != napi_ok) {  // a frozen object: parse it again next time
     napi_value ignored;
     napi_get_and_clear_last_exception(env, &ignored);
   }

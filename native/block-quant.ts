@@ -83,6 +83,12 @@ export function blockQuantCode(w: Weight, n: number, k: number): number {
   return (k % 32 < 16 ? byte & 15 : byte >> 4) - 8;
 }
 
+/** Row n as values (code × its block's scale) into out[outOffset..]: a Float32Array or, exactly, a Float64Array. */
+export function blockQuantRowValues(w: Weight, n: number, out: Float32Array | Float64Array, outOffset = 0): void {
+  const { codes, scales } = unpackBlockQuantRow(w, n);
+  for (let k = 0; k < w.cols; k++) out[outOffset + k] = codes[k] * scales[k >> 5];
+}
+
 /** Row n decoded: codes and block scales. */
 export function unpackBlockQuantRow(w: Weight, n: number): { codes: Int8Array; scales: Float32Array } {
   const codes = new Int8Array(w.cols);

@@ -268,6 +268,25 @@ test('copyToHugePages returns an independent copy of the bytes', () => {
   src[0] ^= 1;
   assert.notEqual(copy[0], src[0]);
   assert.equal(copyToHugePages(new Uint8Array(0)).length, 0);
+  const fresh = kernels.allocWeightBytes!((3 << 20) + 5); // a fresh mapping: zeros, writable, its own memory
+  assert.equal(fresh.length, (3 << 20) + 5);
+  assert.ok(fresh.every((b) => b === 0));
+  fresh.fill(7, 0, 4096);
+  assert.equal(kernels.allocWeightBytes!(4096).reduce((a, b) => a + b, 0), 0);
+});
+
+test('single-row bf16 decoding stays finite for activations near the float32 limit', () => {
+  // With vdpbf16ps (avx512bf16) x is split into bf16 halves; 3.39e38 rounds up to infinity in bf16 and must not
+  // turn into inf − inf. Small weights keep the true products far from overflow.
+  const K = 640, N = 8;
+  const w = randWeight('bf16', N, K, 21);
+  const x = Float32Array.from(randArray(K, 22), (v, i) => (i % 7 === 0 ? Math.sign(v || 1) * 3.3999e38 : v));
+  const scaled: Weight = { ...w, data: new Uint8Array(new Uint16Array(w.data.buffer.slice(0)).map((h) => (h & 0x807f) | (90 << 7)).buffer) };
+  const want = new Float32Array(N), got = new Float32Array(N);
+  ref.matmul(want, x, 1, scaled);
+  kernels.matmul(got, x, 1, scaled);
+  assert.ok(want.every(Number.isFinite), 'the reference products are finite');
+  assertClose(got, want, matmulBound(x, 1, scaled), `${kernels.backend} bf16 with |x| up to 3.4e38`);
 });
 
 test('readBandwidth measures a positive rate (value printed, not asserted)', () => {

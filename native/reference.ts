@@ -1,7 +1,7 @@
 // Plain TypeScript versions of every kernel: slow, obviously correct, used to check the
 // native addon. Sums accumulate in double precision.
 import { weightRowBytes, type AttentionShape, type Kernels, type Weight } from './api';
-import { blockQuantCode, blockQuantScale } from './block-quant';
+import { blockQuantRowValues, unpackBlockQuantRow } from './block-quant';
 
 /** bfloat16 bits → value: the top half of an IEEE binary32. */
 export function bf16ToFloat(bits: number): number {
@@ -36,6 +36,10 @@ export function fp8E4M3ToFloat(byte: number): number {
 export function decodeWeight(w: Weight): Float64Array {
   const view = new DataView(w.data.buffer, w.data.byteOffset, w.data.byteLength);
   const out = new Float64Array(w.rows * w.cols);
+  if (w.dtype === 'q8_0' || w.dtype === 'q4_0') {
+    for (let n = 0; n < w.rows; n++) blockQuantRowValues(w, n, out, n * w.cols);
+    return out;
+  }
   const scaleCols = Math.ceil(w.cols / 128);
   for (let n = 0; n < w.rows; n++) {
     for (let k = 0; k < w.cols; k++) {
@@ -49,14 +53,13 @@ export function decodeWeight(w: Weight): Float64Array {
           out[i] = fp8E4M3ToFloat(w.data[i]) * w.scales[Math.floor(n / 128) * scaleCols + Math.floor(k / 128)];
           break;
         }
-        case 'q8_0': case 'q4_0': out[i] = blockQuantCode(w, n, k) * blockQuantScale(w, n, Math.floor(k / 32)); break;
       }
     }
   }
   return out;
 }
 
-/** Round half to even (the native quantizer's `nearbyint` in the default rounding mode). */
+/** Round half to even (as the native activation quantizer rounds). */
 function roundHalfEven(v: number): number {
   const r = Math.round(v);
   return r - v === 0.5 && r % 2 !== 0 ? r - 1 : r;
@@ -82,17 +85,18 @@ export function quantizeActivationRow(x: Float32Array): { codes: Int8Array; scal
 /** q8_0 / q4_0 weights meet activations quantized per block: Σ_blocks dw · dx · Σ code·q (exact integers). */
 function blockQuantMatmul(out: Float32Array, x: Float32Array, m: number, w: Weight): void {
   const nb = w.cols / 32;
+  const rows = Array.from({ length: w.rows }, (_, n) => unpackBlockQuantRow(w, n));
   for (let i = 0; i < m; i++) {
     const { codes, scales } = quantizeActivationRow(x.subarray(i * w.cols, (i + 1) * w.cols));
-    for (let n = 0; n < w.rows; n++) {
+    rows.forEach((row, n) => {
       let s = 0;
       for (let b = 0; b < nb; b++) {
         let dot = 0;
-        for (let k = b * 32; k < b * 32 + 32; k++) dot += blockQuantCode(w, n, k) * codes[k];
-        s += blockQuantScale(w, n, b) * scales[b] * dot;
+        for (let k = b * 32; k < b * 32 + 32; k++) dot += row.codes[k] * codes[k];
+        s += row.scales[b] * scales[b] * dot;
       }
       out[i * w.rows + n] = s;
-    }
+    });
   }
 }
 

@@ -175,7 +175,7 @@ MatmulArgs weightArg(Napi::Env env, const Napi::Value& v, const char* where, con
   return a;
 }
 
-bool isBlockQuant(DType t);
+bool isBlockQuant(DType t) { return t == kQ8 || t == kQ4; }
 
 // Inputs prepared once per call for the weights that need them, shared by weights with the same input:
 // activations quantized for q8_0 / q4_0 (act_quant.h).
@@ -211,8 +211,6 @@ class PreparedInputs {
   };
   std::vector<std::unique_ptr<Quantized>> quant_;
 };
-
-bool isBlockQuant(DType t) { return t == kQ8 || t == kQ4; }
 
 // Runs row ranges of several weights' matmuls split over the pool: the rows of all of them, concatenated,
 // are divided among the threads, and a thread's range may span the end of one weight and the start of the next.
@@ -425,7 +423,6 @@ Napi::Value Quantize(const Napi::CallbackInfo& info) {
   if ((int64_t)data.ByteLength() != N * rowBytes)
     typeError(env, "quantize: data has " + std::to_string(data.ByteLength()) + " bytes, the weight needs " + std::to_string(N * rowBytes));
   uint8_t* out = data.Data();
-  adviseHugePages(out, (size_t)data.ByteLength());  // before the first write: decode then walks fewer TLB entries
   parallel(N, 1, threadsFor(N * K), [&](int, int64_t r0, int64_t r1) {
     std::vector<float> row((size_t)K);
     int q[32];
@@ -444,8 +441,8 @@ Napi::Value Quantize(const Napi::CallbackInfo& info) {
       std::memset(rowOut, 0, (size_t)rowBytes);
       for (int64_t b = 0; b < nb; ++b) {
         const float* x = row.data() + b * 32;
-        // Block b is lane l of a group of G blocks: G scales, then 4-byte lanes, step s at 4·G·s.
-        const int64_t l = b % 16, G = nb - (b - l) < 16 ? nb - (b - l) : 16;
+        int64_t G;  // block b is lane l of a group of G blocks: G scales, then 4-byte lanes, step s at 4·G·s
+        const int64_t l = blockQuantLane(nb, b, &G);
         uint8_t* group = rowOut + (b - l) * blockQuantBlockBytes(qt);
         uint8_t* lane = group + 4 * G + 4 * l;
         float ext = 0;
@@ -557,6 +554,10 @@ Napi::Value ReadBandwidth(const Napi::CallbackInfo& info) {
   HugeMapping mapping{};
   uint64_t* buf = (uint64_t*)mapHuge((size_t)bytes, &mapping);  // as the weights are held
   if (!buf) throw Napi::Error::New(env, "readBandwidth: out of memory");
+  struct Unmap {
+    HugeMapping& m;
+    ~Unmap() { munmap(m.base, m.length); }
+  } unmap{mapping};
   for (int64_t i = 0; i < words; ++i) buf[i] = 1;  // written once: every page is resident
   double best = 0;
   std::atomic<uint64_t> sink{0};
@@ -576,7 +577,6 @@ Napi::Value ReadBandwidth(const Napi::CallbackInfo& info) {
     const double sec = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (sec > 0 && (double)bytes / sec > best) best = (double)bytes / sec;
   }
-  munmap(mapping.base, mapping.length);
   if (sink.load() != (uint64_t)words * (uint64_t)reps) typeError(env, "readBandwidth: checksum mismatch");
   return Napi::Number::New(env, best);
 }

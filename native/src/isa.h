@@ -15,6 +15,14 @@ enum DType : int { kF32 = 0, kBF16 = 1, kF16 = 2, kF8E4M3 = 3, kQ8 = 4, kQ4 = 5 
 // Bytes of one q8/q4 block (scale + codes); a full group of 16 blocks is 576 / 320 bytes, whole cache lines.
 static inline constexpr int64_t blockQuantBlockBytes(DType dtype) { return dtype == kQ8 ? 4 + 32 : 4 + 16; }
 
+// Block b of a row of nb blocks: its lane in its group (returned) and the group's size G (16, or fewer in the
+// last group). The group starts at block b − lane; step s of lane l sits 4·G·s + 4·l bytes into its codes.
+static inline int64_t blockQuantLane(int64_t nb, int64_t b, int64_t* G) {
+  const int64_t lane = b % 16;
+  *G = nb - (b - lane) < 16 ? nb - (b - lane) : 16;
+  return lane;
+}
+
 // Bytes of one K-column weight row in `dtype` (static: every translation unit keeps its own copy, see above).
 static inline int64_t weightRowBytes(DType dtype, int64_t K) {
   if (dtype == kQ8 || dtype == kQ4) return ((K / 32) * blockQuantBlockBytes(dtype) + 63) / 64 * 64;

@@ -1,6 +1,6 @@
 // Exact upcasts of checkpoint storage formats to float32 (for norms, embeddings rows and derived weights).
 import { weightRowBytes, type Weight, type WeightDType } from '../../native/api';
-import { unpackBlockQuantRow } from '../../native/block-quant';
+import { blockQuantRowValues } from '../../native/block-quant';
 import { f16ToFloat, fp8E4M3ToFloat } from '../../native/reference';
 
 /** safetensors dtype name → kernel weight dtype. */
@@ -35,11 +35,7 @@ export function decodeElements(dtype: WeightDType, bytes: Uint8Array, start: num
 
 /** Row `row` of a weight matrix as float32 (fp8 and block-quantized rows multiplied by their block scales). */
 export function weightRow(w: Weight, row: number, out: Float32Array, outOffset = 0): void {
-  if (w.dtype === 'q8_0' || w.dtype === 'q4_0') {
-    const { codes, scales } = unpackBlockQuantRow(w, row);
-    for (let c = 0; c < w.cols; c++) out[outOffset + c] = codes[c] * scales[c >> 5];
-    return;
-  }
+  if (w.dtype === 'q8_0' || w.dtype === 'q4_0') return blockQuantRowValues(w, row, out, outOffset);
   decodeElements(w.dtype, w.data, row * w.cols, w.cols, out, outOffset);
   if (w.dtype === 'f8_e4m3') {
     const scales = w.scales!;

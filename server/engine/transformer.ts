@@ -77,7 +77,7 @@ export class Transformer {
   }
 
   /** head(h) for `rows` rows of h [rows, hidden] → [rows, vocab]. */
-  project(h: Float32Array, rows: number, head: Weight = this.w.lmHead, out = new Float32Array(rows * head.rows)): Float32Array {
+  project(h: Float32Array, rows: number, head: Weight = this.w.lmHead, out: Float32Array = new Float32Array(rows * head.rows)): Float32Array {
     this.k.matmul(out, h, rows, head);
     return out;
   }

@@ -1,4 +1,4 @@
-// `npm test`: build, then every suite — unit tests (node:test), extension-host tests inside a real VS Code,
+// `npm test`: build, type-check, then every suite — unit tests (node:test), extension-host tests inside a real VS Code,
 // and browser end-to-end tests — and one closing summary line over all of them.
 import { spawn } from 'node:child_process';
 import path from 'node:path';
@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const suites = [
   { name: 'build', cmd: ['esbuild.mjs'] },
+  { name: 'types', cmd: ['node_modules/typescript/bin/tsc', '--noEmit', '-p', '.'] }, // esbuild does not type-check
   { name: 'unit', cmd: ['extension/test/run-unit.mjs'] },
   { name: 'vscode', cmd: ['extension/test/vscode/run-ext-tests.mjs'] },
   { name: 'e2e', cmd: ['--test', '--test-reporter=spec', 'extension/test/vscode/ui.test.mjs'] },

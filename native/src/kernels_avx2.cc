@@ -70,9 +70,9 @@ static inline void wload_bf16_pair(const uint8_t* p, vf& even, vf& odd) {
 // No vdpbf16ps here (see kernels_avx512_vocab.inc).
 static constexpr bool kBf16Dot = false;
 static inline void bf16_split(const float*, uint16_t*, uint16_t*) {}
-static inline vf bf16_dot2(vf acc, const uint8_t*, const uint16_t*, const uint16_t*) { return acc; }
+static inline void bf16_dot2(vf&, vf&, const uint8_t*, const uint16_t*, const uint16_t*) {}
 static inline void fp8_split64(const float*, uint16_t*, uint16_t*) {}
-static inline void fp8_dot64(vf&, vf&, const uint8_t*, const uint16_t*, const uint16_t*) {}
+static inline void fp8_dot64(vf*, const uint8_t*, const uint16_t*, const uint16_t*) {}
 static inline void deinterleave_pair(const float* x, float* out) {
   for (int i = 0; i < 8; ++i) { out[i] = x[2 * i]; out[8 + i] = x[2 * i + 1]; }
 }

@@ -51,9 +51,9 @@ static inline void wload_bf16_pair(const uint8_t* p, vf& even, vf& odd) { even =
 // No vdpbf16ps here (see kernels_avx512_vocab.inc).
 static constexpr bool kBf16Dot = false;
 static inline void bf16_split(const float*, uint16_t*, uint16_t*) {}
-static inline vf bf16_dot2(vf acc, const uint8_t*, const uint16_t*, const uint16_t*) { return acc; }
+static inline void bf16_dot2(vf&, vf&, const uint8_t*, const uint16_t*, const uint16_t*) {}
 static inline void fp8_split64(const float*, uint16_t*, uint16_t*) {}
-static inline void fp8_dot64(vf&, vf&, const uint8_t*, const uint16_t*, const uint16_t*) {}
+static inline void fp8_dot64(vf*, const uint8_t*, const uint16_t*, const uint16_t*) {}
 static inline void deinterleave_pair(const float* x, float* out) { out[0] = x[0]; out[1] = x[1]; }
 static inline vf wload_f8(const uint8_t* p) { return kFp8E4M3.v[*p]; }
 static inline vf wload_f8_finite(const uint8_t* p) { return kFp8E4M3.v[*p]; }

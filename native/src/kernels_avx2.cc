@@ -69,6 +69,8 @@ static inline void wload_bf16_pair(const uint8_t* p, vf& even, vf& odd) {
 // 2W floats at x → out[0, W) the even-indexed ones, out[W, 2W) the odd-indexed ones (matching wload_bf16_pair).
 // No vdpbf16ps here (see kernels_avx512_vocab.inc).
 static constexpr bool kBf16Dot = false;
+static constexpr bool kVecActQuant = false;  // quantize_block32 is AVX-512 only (see kernels_avx512_vocab.inc)
+static inline int32_t quantize_block32(const float*, float, int8_t*) { return 0; }
 static inline void bf16_split(const float*, uint16_t*, uint16_t*) {}
 static inline void bf16_dot2(vf&, vf&, const uint8_t*, const uint16_t*, const uint16_t*) {}
 static inline void fp8_split64(const float*, uint16_t*, uint16_t*) {}

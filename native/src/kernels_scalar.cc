@@ -50,6 +50,8 @@ static inline vf wload_f16(const uint8_t* p);
 static inline void wload_bf16_pair(const uint8_t* p, vf& even, vf& odd) { even = wload_bf16(p); odd = wload_bf16(p + 2); }
 // No vdpbf16ps here (see kernels_avx512_vocab.inc).
 static constexpr bool kBf16Dot = false;
+static constexpr bool kVecActQuant = false;  // quantize_block32 is AVX-512 only (see kernels_avx512_vocab.inc)
+static inline int32_t quantize_block32(const float*, float, int8_t*) { return 0; }
 static inline void bf16_split(const float*, uint16_t*, uint16_t*) {}
 static inline void bf16_dot2(vf&, vf&, const uint8_t*, const uint16_t*, const uint16_t*) {}
 static inline void fp8_split64(const float*, uint16_t*, uint16_t*) {}

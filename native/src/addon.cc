@@ -355,15 +355,21 @@ Napi::Value MoeExperts(const Napi::CallbackInfo& info) {
   needLen(env, x, K, "moeExperts: x");
   needLen(env, out, H, "moeExperts: out");
   if (overlaps(out, x)) typeError(env, "moeExperts: out must not overlap x");
-  std::vector<float> gate(inter), up(inter), parts((size_t)(E * H));
+  // Scratch kept across calls (per JS thread): fresh vectors of this size came from newly mapped pages each
+  // call, and their page faults cost a decoding call ~0.2 ms. Every element is written before it is read.
+  thread_local std::vector<float> scratch;
+  if (scratch.size() < (size_t)(2 * inter + E * H)) scratch.resize((size_t)(2 * inter + E * H));
+  float* const gate = scratch.data();
+  float* const up = gate + inter;
+  float* const parts = up + inter;
   int64_t work = 0;
   PreparedInputs prepared;  // x once for all gates and ups that need it; each expert's hidden state for its down
   for (int64_t j = 0; j < E; ++j) {
     g[j].x = u[j].x = x.p; g[j].m = u[j].m = d[j].m = 1;
-    g[j].out = gate.data() + hOff[j];
-    u[j].out = up.data() + hOff[j];
-    d[j].x = gate.data() + hOff[j];
-    d[j].out = parts.data() + j * H;
+    g[j].out = gate + hOff[j];
+    u[j].out = up + hOff[j];
+    d[j].x = gate + hOff[j];
+    d[j].out = parts + j * H;
     work += 3 * g[j].N * K;
     prepared.attach(g[j]);
     prepared.attach(u[j]);
@@ -374,7 +380,7 @@ Napi::Value MoeExperts(const Napi::CallbackInfo& info) {
   std::vector<MatmulArgs> gateUp;
   for (int64_t j = 0; j < E; ++j) gateUp.push_back(g[j]), gateUp.push_back(u[j]);
   matmulRows(gateUp, threads);
-  k.siluMul(gate.data(), gate.data(), up.data(), 0, inter);
+  k.siluMul(gate, gate, up, 0, inter);
   for (int64_t j = 0; j < E; ++j) prepared.attach(d[j]);
   // Phase 2: every expert's down rows, again one run of rows (each thread streams whole stretches of the
   // experts' matrices), into parts [E, H]; then the weighted sum over experts.

@@ -1,6 +1,5 @@
 #include "thread_pool.h"
 
-#include <algorithm>
 #include <chrono>
 
 #if defined(__x86_64__) || defined(__i386__)
@@ -100,17 +99,13 @@ void parallelFor(ThreadPool& pool, int64_t total, int64_t align, int threads,
     fn(0, 0, total);
     return;
   }
-  // Guided scheduling: each claim takes 1/(2n) of the units still unclaimed (at least one). Few claims while
-  // much is left, and small ones at the end, so that a participant slowed by a co-tenant (or started late)
-  // keeps the others waiting for at most a small last chunk.
+  // A few chunks per participant: fine enough to rebalance, coarse enough that the counter is cheap.
+  const int64_t chunks = units < (int64_t)n * 8 ? units : (int64_t)n * 8;
   std::atomic<int64_t> next{0};
   pool.run(n, [&](int t) {
-    int64_t b = next.load(std::memory_order_relaxed);
-    while (b < units) {
-      const int64_t size = std::max<int64_t>((units - b) / (2 * n), 1), e = std::min(b + size, units);
-      if (!next.compare_exchange_weak(b, e, std::memory_order_relaxed)) continue;  // b now holds the new value
-      fn(t, b * align, std::min(e * align, total));
-      b = next.load(std::memory_order_relaxed);
+    for (int64_t c; (c = next.fetch_add(1, std::memory_order_relaxed)) < chunks;) {
+      const int64_t b = units * c / chunks * align, e = units * (c + 1) / chunks * align;
+      fn(t, b, e < total ? e : total);
     }
   });
 }

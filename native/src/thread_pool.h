@@ -40,9 +40,8 @@ class ThreadPool {
 };
 
 // Splits [0, total) into chunks whose boundaries are multiples of `align` and runs fn(t, begin, end)
-// on each, up to `threads` participants taking chunks from a shared counter (guided scheduling: chunks
-// shrink as the work runs out; on a busy machine the caller does the work of descheduled workers instead
-// of waiting for them).
+// on each, up to `threads` participants taking chunks from a shared counter (dynamic scheduling: on a
+// busy machine the caller does the work of descheduled workers instead of waiting for them).
 // Runs inline when one chunk suffices.
 void parallelFor(ThreadPool& pool, int64_t total, int64_t align, int threads,
                  const std::function<void(int, int64_t, int64_t)>& fn);

@@ -205,6 +205,29 @@ test('a used Weight keeps its parsed form, but a new data (or fp8 scales) array,
   assertClose(product(asF16), reference({ ...a, dtype: 'f16' }), matmulBound(x, 1, { ...a, dtype: 'f16' }), 'inheriting object');
 });
 
+test('q8/q4 activations are quantized exactly as act_quant.h says on every path (halfway values round to even)', () => {
+  // Weight scales 1 and activation blocks whose largest magnitude is 127 (scale 1): every product is an exact
+  // integer sum, so the result equals the reference exactly unless some activation code differs. Halfway values
+  // (k + 1/2) tell round-half-even from the other roundings.
+  const K = 1024, N = 5, r = rng(31);
+  const x = Float32Array.from({ length: K }, (_, i) => i % 32 === 0 ? (i % 64 ? -127 : 127) : (Math.floor(r() * 20) + 0.5) * (i % 3 ? 1 : -1));
+  for (const dtype of ['q8_0', 'q4_0'] as const) {
+    const rowBytes = weightRowBytes(dtype, K), data = new Uint8Array(N * rowBytes);
+    for (let row = 0; row < N; row++) {
+      const codes = Int8Array.from({ length: K }, () => dtype === 'q8_0' ? Math.floor(r() * 127) : Math.floor(r() * 8));
+      packBlockQuantRow(dtype, codes, new Float32Array(K / 32).fill(1), data, row * rowBytes);
+    }
+    const w: Weight = { dtype, rows: N, cols: K, data };
+    for (const m of [1, 3]) { // single-row decoding and tiles
+      const xm = Float32Array.from({ length: m * K }, (_, i) => x[i % K] * (1 + Math.floor(i / K)));
+      const want = new Float32Array(m * N), got = new Float32Array(m * N);
+      ref.matmul(want, xm, m, w);
+      kernels.matmul(got, xm, m, w);
+      assert.deepEqual(Array.from(got), Array.from(want), `${kernels.backend} ${dtype} m=${m}`);
+    }
+  }
+});
+
 test('fp8 decoding stays exact for subnormal codes and for tiny and huge activations', () => {
   // K = 320: 4-row tiles; K = 704: single-row decoding (bf16 halves of x on avx512bf16, which round x to 2^-17).
   for (const [K, rel] of [[320, 1e-6], [704, 1e-5]]) {

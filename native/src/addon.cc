@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <deque>
 #include <memory>
 #include <string>
 #include <vector>
@@ -181,23 +182,37 @@ bool isBlockQuant(DType t) { return t == kQ8 || t == kQ4; }
 // activations quantized for q8_0 / q4_0 (act_quant.h).
 class PreparedInputs {
  public:
+  PreparedInputs() : slots_(busy() ? own_ : threadSlots()), claimed_(!busy()) {
+    if (claimed_) busy() = true;
+  }
+  ~PreparedInputs() {
+    if (claimed_) busy() = false;
+  }
+  PreparedInputs(const PreparedInputs&) = delete;
+  PreparedInputs& operator=(const PreparedInputs&) = delete;
+
   void attach(MatmulArgs& a) {
-    if (isBlockQuant(a.dtype)) {  // one layout serves q8 and q4 weights
-      for (const auto& p : quant_)
-        if (p->x == a.x && p->m == a.m && p->K == a.K) return p->attach(a);
-      quant_.push_back(std::make_unique<Quantized>(a.x, a.m, a.K));
-      quant_.back()->attach(a);
-    }
+    if (!isBlockQuant(a.dtype)) return;  // one layout serves q8 and q4 weights
+    for (size_t i = 0; i < used_; ++i)
+      if (slots_[i].holds(a)) return slots_[i].attach(a);
+    if (used_ == slots_.size()) slots_.emplace_back();
+    Quantized& q = slots_[used_++];
+    q.quantize(a.x, a.m, a.K);
+    q.attach(a);
   }
 
  private:
   struct Quantized {
-    const float* x;
-    int64_t m, K;
+    const float* x = nullptr;
+    int64_t m = 0, K = 0;
     std::vector<int8_t> q;
     std::vector<float> d;
     std::vector<int32_t> sums;
-    Quantized(const float* x, int64_t m, int64_t K) : x(x), m(m), K(K), q(m * K), d(m * K / 32), sums(m * K / 32) {
+    bool holds(const MatmulArgs& a) const { return x == a.x && m == a.m && K == a.K; }
+    void quantize(const float* x_, int64_t m_, int64_t K_) {
+      x = x_, m = m_, K = K_;
+      if ((int64_t)q.size() < m * K) q.resize(m * K);
+      if ((int64_t)d.size() < m * K / 32) d.resize(m * K / 32), sums.resize(m * K / 32);
       const IsaKernels& k = activeKernels();
       parallel(m, 1, threadsFor(m * K * 8), [&](int, int64_t b, int64_t e) {
         k.quantizeActs(x, K, q.data(), d.data(), sums.data(), b, e);
@@ -209,7 +224,20 @@ class PreparedInputs {
       a.xs = sums.data();
     }
   };
-  std::vector<std::unique_ptr<Quantized>> quant_;
+  // The buffers stay allocated across calls (one set per JS thread; a deque, so that adding a slot moves none
+  // of the others): allocating them afresh cost a decoding MoE call, which quantizes 8 inputs, ~60 µs.
+  static std::deque<Quantized>& threadSlots() {
+    thread_local std::deque<Quantized> slots;
+    return slots;
+  }
+  static bool& busy() {  // whether this thread's slots are in use (a nested PreparedInputs gets its own)
+    thread_local bool b = false;
+    return b;
+  }
+  std::deque<Quantized> own_;
+  std::deque<Quantized>& slots_;
+  const bool claimed_;
+  size_t used_ = 0;
 };
 
 // Runs row ranges of several weights' matmuls split over the pool: the rows of all of them, concatenated,

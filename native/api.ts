@@ -80,7 +80,7 @@ export interface Kernels {
   /**
    * One token through per-head blocks of one weight, stacked by head: w is [heads·r, k] and head h computes
    * out[h·outStride .. +r] = x[h·xStride .. +k] · W[h·r .. h·r+r]ᵀ (absorbed MLA's per-head products, one
-   * call and one weight for all heads). Not for f8_e4m3 (its 128-row scale blocks do not split by head).
+   * call and one weight for all heads). f8_e4m3 needs r divisible by 128, so that no scale block spans two heads.
    */
   matmulHeads(out: Float32Array, x: Float32Array, w: Weight, heads: number, xStride: number, outStride: number): void;
   /**

@@ -262,8 +262,24 @@ test('matmulHeads: one token through per-head row blocks of one stacked weight, 
       }
     }
   }
+  // fp8: heads of whole 128-row scale blocks (the absorbed MLA factors of an fp8 kv_b_proj), each checked
+  // against the whole stacked weight times that head's input (so the per-head scale rows are not assumed).
+  for (const [heads, r, k] of [[4, 128, 512], [3, 256, 200]]) {
+    const w = randWeight('f8_e4m3', heads * r, k, 310 + heads);
+    const x = randArray((heads - 1) * (k + 3) + k, 410 + heads);
+    const got = new Float32Array(heads * r), refGot = new Float32Array(heads * r);
+    kernels.matmulHeads(got, x, w, heads, k + 3, r);
+    ref.matmulHeads(refGot, x, w, heads, k + 3, r);
+    for (let h = 0; h < heads; h++) {
+      const xh = x.subarray(h * (k + 3), h * (k + 3) + k), all = new Float32Array(heads * r);
+      ref.matmul(all, xh, 1, w);
+      const bound = matmulBound(xh, 1, w).subarray(h * r, (h + 1) * r);
+      assertClose(got.subarray(h * r, (h + 1) * r), all.subarray(h * r, (h + 1) * r), bound, `${kernels.backend} matmulHeads f8_e4m3 head ${h}`);
+      assertClose(refGot.subarray(h * r, (h + 1) * r), all.subarray(h * r, (h + 1) * r), bound, `reference matmulHeads f8_e4m3 head ${h}`);
+    }
+  }
   const fp8 = randWeight('f8_e4m3', 256, 128, 1);
-  assert.throws(() => kernels.matmulHeads(new Float32Array(256), new Float32Array(256), fp8, 2, 128, 128), /f8_e4m3/);
+  assert.throws(() => kernels.matmulHeads(new Float32Array(256), new Float32Array(512), fp8, 4, 128, 64), /divisible by 128/);
   assert.throws(() => kernels.matmulHeads(new Float32Array(256), new Float32Array(384), randWeight('bf16', 256, 128, 2), 3, 128, 86), /multiple of heads/);
 });
 

@@ -118,12 +118,13 @@ function matmulBatch(outs: Float32Array[], xs: Float32Array[], m: number, ws: We
 }
 
 function matmulHeads(out: Float32Array, x: Float32Array, w: Weight, heads: number, xStride: number, outStride: number): void {
-  if (w.dtype === 'f8_e4m3') throw new TypeError('matmulHeads: f8_e4m3 weights are not supported');
   if (!Number.isInteger(heads) || heads < 1 || w.rows % heads) throw new TypeError('matmulHeads: w.rows must be a multiple of heads');
   const r = w.rows / heads, k = w.cols;
-  const bytes = r * weightRowBytes(w.dtype, k);
+  if (w.dtype === 'f8_e4m3' && r % 128) throw new TypeError('matmulHeads: an f8_e4m3 weight needs rows per head divisible by 128');
+  const bytes = r * weightRowBytes(w.dtype, k), blockCols = Math.ceil(k / 128);
   for (let h = 0; h < heads; h++) {
     const rows: Weight = { dtype: w.dtype, rows: r, cols: k, data: w.data.subarray(h * bytes, (h + 1) * bytes) };
+    if (w.scales) rows.scales = w.scales.subarray((h * r / 128) * blockCols, ((h + 1) * r / 128) * blockCols);
     matmul(out.subarray(h * outStride, h * outStride + r), x.subarray(h * xStride, h * xStride + k), 1, rows);
   }
 }

@@ -331,9 +331,10 @@ Napi::Value MatmulHeads(const Napi::CallbackInfo& info) {
   const MatmulArgs w = weightArg(env, info[2], "matmulHeads", "w");
   const int64_t heads = intArg(info[3], "matmulHeads: heads", 1);
   const int64_t xStride = intArg(info[4], "matmulHeads: xStride", 0), outStride = intArg(info[5], "matmulHeads: outStride", 0);
-  if (w.dtype == kF8E4M3) typeError(env, "matmulHeads: f8_e4m3 weights are not supported (scale blocks span heads)");
   if (w.N % heads) typeError(env, "matmulHeads: w.rows (" + std::to_string(w.N) + ") must be a multiple of heads (" + std::to_string(heads) + ")");
   const int64_t r = w.N / heads;
+  if (w.dtype == kF8E4M3 && r % 128)
+    typeError(env, "matmulHeads: an f8_e4m3 weight needs rows per head (" + std::to_string(r) + ") divisible by 128, so that no scale block spans two heads");
   needLen(env, x, (heads - 1) * xStride + w.K, "matmulHeads: x");
   needLen(env, out, (heads - 1) * outStride + r, "matmulHeads: out");
   if (overlaps(out, x)) typeError(env, "matmulHeads: out must not overlap x");
@@ -346,6 +347,7 @@ Napi::Value MatmulHeads(const Napi::CallbackInfo& info) {
     a.N = r;
     a.m = 1;
     a.w = w.w + h * r * rowBytes;
+    if (w.dtype == kF8E4M3) a.scales = w.scales + (h * r / 128) * w.scaleCols;
     a.x = x.p + h * xStride;
     a.out = out.p + h * outStride;
     prepared.attach(a);

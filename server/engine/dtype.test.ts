@@ -37,6 +37,17 @@ test('row slices and transposed slices (absorbed MLA factors) equal the source e
       assert.equal(weightAt(t, c, r), weightAt(w, 120 + r, c));
     }
   }
+  // Whole 128-row fp8 blocks stay fp8, their scale rows sliced or transposed with them (the last block may be short).
+  for (const [start, count] of [[0, 128], [128, 72]]) {
+    const rows = weightRows(fp8, start, count), t = weightRowsTransposed(fp8, start, count);
+    assert.equal(rows.dtype, 'f8_e4m3');
+    assert.equal(t.dtype, 'f8_e4m3');
+    assert.deepEqual([t.rows, t.cols, t.scales!.length], [140, count, 2 * Math.ceil(count / 128)]);
+    for (let r = 0; r < count; r += 5) for (let c = 0; c < 140; c += 3) {
+      assert.equal(weightAt(rows, r, c), weightAt(fp8, start + r, c));
+      assert.equal(weightAt(t, c, r), weightAt(fp8, start + r, c));
+    }
+  }
   // fp8 quantization error stays within E4M3's relative precision per block.
   let worst = 0;
   for (let i = 0; i < values.length; i += 97) worst = Math.max(worst, Math.abs(weightAt(fp8, Math.floor(i / 140), i % 140) - values[i]));

@@ -57,25 +57,57 @@ export function f32Weight(values: Float32Array, rows: number, cols: number): Wei
   return { dtype: 'f32', rows, cols, data: new Uint8Array(values.buffer, values.byteOffset, rows * cols * 4) };
 }
 
-/** Rows [start, start+count) of a weight; a zero-copy view unless fp8 blocks would be cut (then upcast). */
+const FP8_BLOCK = 128; // fp8 scale blocks are FP8_BLOCK × FP8_BLOCK
+
+/** Whether rows [start, start+count) of an fp8 weight are whole scale blocks (the last block may end early). */
+function fp8WholeBlocks(w: Weight, start: number, count: number): boolean {
+  return start % FP8_BLOCK === 0 && (count % FP8_BLOCK === 0 || start + count === w.rows);
+}
+
+/** Rows [start, start+count) as float32 (fp8 times its scales). */
+function rowsAsF32(w: Weight, start: number, count: number): Float32Array {
+  const out = new Float32Array(count * w.cols);
+  for (let r = 0; r < count; r++) weightRow(w, start + r, out, r * w.cols);
+  return out;
+}
+
+/**
+ * Rows [start, start+count) of a weight: a zero-copy view (fp8: with its rows of scale blocks) unless fp8 blocks
+ * would be cut, which upcasts them to f32.
+ */
 export function weightRows(w: Weight, start: number, count: number): Weight {
   if (w.dtype !== 'f8_e4m3') {
     const b = weightRowBytes(w.dtype, w.cols);
     return { dtype: w.dtype, rows: count, cols: w.cols, data: w.data.subarray(start * b, (start + count) * b) };
   }
-  const out = new Float32Array(count * w.cols);
-  for (let r = 0; r < count; r++) weightRow(w, start + r, out, r * w.cols);
-  return f32Weight(out, count, w.cols);
+  if (!fp8WholeBlocks(w, start, count)) return f32Weight(rowsAsF32(w, start, count), count, w.cols);
+  const blockCols = Math.ceil(w.cols / FP8_BLOCK);
+  return {
+    dtype: 'f8_e4m3', rows: count, cols: w.cols, data: w.data.subarray(start * w.cols, (start + count) * w.cols),
+    scales: w.scales!.subarray((start / FP8_BLOCK) * blockCols, Math.ceil((start + count) / FP8_BLOCK) * blockCols),
+  };
 }
 
-/** Transpose of rows [start, start+count): a [cols, count] weight (same dtype when exact, else f32). */
+/**
+ * Transpose of rows [start, start+count): a [cols, count] weight in the same dtype when exact (fp8: when the rows
+ * are whole scale blocks, which then transpose with it), else f32.
+ */
 export function weightRowsTransposed(w: Weight, start: number, count: number): Weight {
   if (w.dtype === 'f8_e4m3') {
-    const rows = weightRows(w, start, count);
-    const src = new Float32Array(rows.data.buffer, rows.data.byteOffset, count * w.cols);
-    const out = new Float32Array(count * w.cols);
-    for (let r = 0; r < count; r++) for (let c = 0; c < w.cols; c++) out[c * count + r] = src[r * w.cols + c];
-    return f32Weight(out, w.cols, count);
+    if (!fp8WholeBlocks(w, start, count)) {
+      const src = rowsAsF32(w, start, count);
+      const out = new Float32Array(count * w.cols);
+      for (let r = 0; r < count; r++) for (let c = 0; c < w.cols; c++) out[c * count + r] = src[r * w.cols + c];
+      return f32Weight(out, w.cols, count);
+    }
+    const data = new Uint8Array(count * w.cols);
+    for (let r = 0; r < count; r++) for (let c = 0; c < w.cols; c++) data[c * count + r] = w.data[(start + r) * w.cols + c];
+    // Block (i, j) of the transpose is block (start/128 + j, i) of w.
+    const blockCols = Math.ceil(w.cols / FP8_BLOCK), tBlockRows = blockCols, tBlockCols = Math.ceil(count / FP8_BLOCK);
+    const scales = new Float32Array(tBlockRows * tBlockCols);
+    for (let i = 0; i < tBlockRows; i++)
+      for (let j = 0; j < tBlockCols; j++) scales[i * tBlockCols + j] = w.scales![(start / FP8_BLOCK + j) * blockCols + i];
+    return { dtype: 'f8_e4m3', rows: w.cols, cols: count, data, scales };
   }
   if (w.dtype === 'q8_0' || w.dtype === 'q4_0') throw new Error(`cannot transpose a ${w.dtype} weight (blocks run along its rows)`);
   const b = weightRowBytes(w.dtype, 1);

@@ -13,6 +13,8 @@ import { makeTinyModel, TINY_V2, TINY_V3 } from './test-models';
 const v3 = makeTinyModel(TINY_V3, { dtype: 'bf16', seed: 7 });
 const v2 = makeTinyModel(TINY_V2, { dtype: 'f32', seed: 3 });
 const fp8 = makeTinyModel(TINY_V3, { dtype: 'fp8', seed: 5 });
+// Head dims of whole 128-row fp8 blocks (as V2-Lite's and V3's): the absorbed factors stay fp8 (matmulHeads).
+const fp8Heads = makeTinyModel({ ...TINY_V2, kv_lora_rank: 128, qk_nope_head_dim: 128, v_head_dim: 128 }, { dtype: 'fp8', seed: 9 });
 const PROMPT = [0, 5, 17, 42, 3, 9, 11, 60, 2, 33];
 
 function maxAbs(a: Float32Array): number {
@@ -29,7 +31,7 @@ function transformer(dir: string): Transformer {
   return new Transformer(kernels, cfg, resolveWeights(new Checkpoint(dir, mapFile), cfg));
 }
 
-for (const [name, dir] of [['v3 bf16', v3], ['v2 f32', v2], ['v3 fp8', fp8]] as const) {
+for (const [name, dir] of [['v3 bf16', v3], ['v2 f32', v2], ['v3 fp8', fp8], ['v2 fp8, 128-wide heads', fp8Heads]] as const) {
   test(`${name}: prefill (expanded MLA) and token-by-token decode (absorbed MLA) agree`, () => {
     const tf = transformer(dir);
     const T = PROMPT.length;
@@ -50,6 +52,10 @@ for (const [name, dir] of [['v3 bf16', v3], ['v2 f32', v2], ['v3 fp8', fp8]] as 
     // The absorbed form over a whole prompt (used for long contexts) agrees as well.
     const absorbed = tf.project(tf.forward(PROMPT, new SequenceCache(tf.cfg.numHiddenLayers, tf.cacheRowSize), true), T);
     assert.ok(maxDiff(full, absorbed) <= 1e-4 * maxAbs(full));
+    if (dir === fp8Heads) {
+      const { ukT, uv } = tf.w.layers[0].attn.absorbed();
+      assert.deepEqual([ukT!.dtype, uv.dtype], ['f8_e4m3', 'f8_e4m3'], 'fp8 factors of whole scale blocks stay fp8');
+    }
   });
 }
 

@@ -1,7 +1,7 @@
 // Resolves every tensor the config needs, up front, into typed per-block weight objects.
 import type { Weight } from '../../native/api';
 import { isMoeLayer, type ModelConfig } from './config';
-import { weightDType, decodeElements, weightRows, weightRowsTransposed } from './dtype';
+import { weightDType, decodeElements, f32Weight, weightRows, weightRowsTransposed, weightToF32 } from './dtype';
 import type { Checkpoint, TensorInfo } from './safetensors';
 
 export interface AttentionWeights {
@@ -24,15 +24,30 @@ export interface AbsorbedFactors {
   uv: Weight; // every head's W_UV stacked: [heads·v, kvLora], head h in rows h·v ..
 }
 
-/** Rows of same-dtype weights one after another (kv_b_proj is never block-quantized, and fp8 parts are f32 copies). */
+/**
+ * Rows of weights one after another, in their dtype when they share it (fp8: when each but the last is whole
+ * 128-row scale blocks, so that the scale rows stack too), else as f32 (kv_b_proj is never block-quantized).
+ */
 function stackRows(parts: Weight[], alloc: (bytes: number) => Uint8Array): Weight {
+  const dtype = parts[0].dtype;
+  const same = parts.every((p, i) => p.dtype === dtype && (dtype !== 'f8_e4m3' || i === parts.length - 1 || p.rows % 128 === 0));
+  if (!same) parts = parts.map((p) => f32Weight(weightToF32(p), p.rows, p.cols));
   const data = alloc(parts.reduce((n, p) => n + p.data.length, 0));
   let at = 0;
   for (const p of parts) {
     data.set(p.data, at);
     at += p.data.length;
   }
-  return { dtype: parts[0].dtype, rows: parts.reduce((n, p) => n + p.rows, 0), cols: parts[0].cols, data };
+  const out: Weight = { dtype: parts[0].dtype, rows: parts.reduce((n, p) => n + p.rows, 0), cols: parts[0].cols, data };
+  if (out.dtype === 'f8_e4m3') {
+    out.scales = new Float32Array(parts.reduce((n, p) => n + p.scales!.length, 0));
+    let s = 0;
+    for (const p of parts) {
+      out.scales.set(p.scales!, s);
+      s += p.scales!.length;
+    }
+  }
+  return out;
 }
 
 /** Splits kv_b_proj [heads*(nope+v), kvLora] into every head's W_UKᵀ (transposed) and W_UV, each stacked by head. */

@@ -229,18 +229,19 @@ test('q8/q4 activations are quantized exactly as act_quant.h says on every path 
 });
 
 test('fp8 decoding stays exact for subnormal codes and for tiny and huge activations', () => {
-  // K = 320: 4-row tiles; K = 704: single-row decoding (bf16 halves of x on avx512bf16, which round x to 2^-17).
-  for (const [K, rel] of [[320, 1e-6], [704, 1e-5]]) {
+  // Two activation rows: 4-row tiles; one row: single-row decoding (bf16 halves of x on avx512bf16, which round x
+  // to 2^-17).
+  for (const [K, rel, m] of [[320, 1e-6, 2], [320, 1e-5, 1], [704, 1e-5, 1]]) {
     const N = 12;
     // Only subnormal codes (exponent 0) and the smallest normals, so a wrong subnormal path cannot hide in the bound.
     const data = Uint8Array.from({ length: N * K }, (_, i) => ((i * 37) % 16) | (i % 3 ? 0x80 : 0));
     const w: Weight = { dtype: 'f8_e4m3', rows: N, cols: K, data, scales: Float32Array.from({ length: Math.ceil(K / 128) }, (_, i) => 1 + i) };
     for (const scale of [1, 1e-30, 1e30, 3e37]) {
-      const x = Float32Array.from(randArray(K, 77), (v) => v * scale);
-      const want = new Float32Array(N), got = new Float32Array(N);
-      ref.matmul(want, x, 1, w);
-      kernels.matmul(got, x, 1, w);
-      assertClose(got, want, matmulBound(x, 1, w), `${kernels.backend} fp8 subnormal codes, K=${K}, x scaled by ${scale}`, rel);
+      const x = Float32Array.from(randArray(m * K, 77), (v) => v * scale);
+      const want = new Float32Array(m * N), got = new Float32Array(m * N);
+      ref.matmul(want, x, m, w);
+      kernels.matmul(got, x, m, w);
+      assertClose(got, want, matmulBound(x, m, w), `${kernels.backend} fp8 subnormal codes, K=${K}, m=${m}, x scaled by ${scale}`, rel);
     }
   }
 });

@@ -211,12 +211,16 @@ class PreparedInputs {
     bool holds(const MatmulArgs& a) const { return x == a.x && m == a.m && K == a.K; }
     void quantize(const float* x_, int64_t m_, int64_t K_) {
       x = x_, m = m_, K = K_;
-      if ((int64_t)q.size() < m * K) q.resize(m * K);
-      if ((int64_t)d.size() < m * K / 32) d.resize(m * K / 32), sums.resize(m * K / 32);
+      fit(q, m * K), fit(d, m * K / 32), fit(sums, m * K / 32);
       const IsaKernels& k = activeKernels();
       parallel(m, 1, threadsFor(m * K * 8), [&](int, int64_t b, int64_t e) {
         k.quantizeActs(x, K, q.data(), d.data(), sums.data(), b, e);
       });
+    }
+    // At least n elements; a buffer left far larger by an earlier call (a long prefill) is given back.
+    template <typename T>
+    static void fit(std::vector<T>& v, int64_t n) {
+      if ((int64_t)v.size() < n || ((int64_t)v.size() > 4 * n && v.size() * sizeof(T) > (1u << 20))) std::vector<T>(n).swap(v);
     }
     void attach(MatmulArgs& a) const {
       a.xq = q.data();

@@ -48,6 +48,9 @@ test('row slices and transposed slices (absorbed MLA factors) equal the source e
       assert.equal(weightAt(t, c, r), weightAt(fp8, start + r, c));
     }
   }
+  fp8.nanFree = true; // a known NaN scan result travels with row views, so the kernels do not scan them again
+  assert.equal(weightRows(fp8, 0, 128).nanFree, true);
+  delete fp8.nanFree;
   // fp8 quantization error stays within E4M3's relative precision per block.
   let worst = 0;
   for (let i = 0; i < values.length; i += 97) worst = Math.max(worst, Math.abs(weightAt(fp8, Math.floor(i / 140), i % 140) - values[i]));

@@ -82,10 +82,12 @@ export function weightRows(w: Weight, start: number, count: number): Weight {
   }
   if (!fp8WholeBlocks(w, start, count)) return f32Weight(rowsAsF32(w, start, count), count, w.cols);
   const blockCols = Math.ceil(w.cols / FP8_BLOCK);
-  return {
+  const view: Weight = {
     dtype: 'f8_e4m3', rows: count, cols: w.cols, data: w.data.subarray(start * w.cols, (start + count) * w.cols),
     scales: w.scales!.subarray((start / FP8_BLOCK) * blockCols, Math.ceil((start + count) / FP8_BLOCK) * blockCols),
   };
+  if (w.nanFree !== undefined) view.nanFree = w.nanFree; // a known answer spares the kernels a scan of the view
+  return view;
 }
 
 /**

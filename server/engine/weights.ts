@@ -25,12 +25,13 @@ export interface AbsorbedFactors {
 }
 
 /**
- * Rows of weights one after another, in their dtype when they share it (fp8: when each but the last is whole
- * 128-row scale blocks, so that the scale rows stack too), else as f32 (kv_b_proj is never block-quantized).
+ * Rows of weights one after another, in their dtype when they share it (fp8: when each is whole 128-row scale
+ * blocks, so that the scale rows stack and matmulHeads can split them by head), else as f32 (kv_b_proj is never
+ * block-quantized).
  */
 function stackRows(parts: Weight[], alloc: (bytes: number) => Uint8Array): Weight {
   const dtype = parts[0].dtype;
-  const same = parts.every((p, i) => p.dtype === dtype && (dtype !== 'f8_e4m3' || i === parts.length - 1 || p.rows % 128 === 0));
+  const same = parts.every((p) => p.dtype === dtype && (dtype !== 'f8_e4m3' || p.rows % 128 === 0));
   if (!same) parts = parts.map((p) => f32Weight(weightToF32(p), p.rows, p.cols));
   const data = alloc(parts.reduce((n, p) => n + p.data.length, 0));
   let at = 0;

@@ -52,10 +52,7 @@ static inline void wload_bf16_pair(const uint8_t* p, vf& even, vf& odd) { even =
 static constexpr bool kBf16Dot = false;
 static constexpr bool kVecActQuant = false;  // quantize_block32 is AVX-512 only (see kernels_avx512_vocab.inc)
 static inline int32_t quantize_block32(const float*, float, int8_t*) { return 0; }
-static inline void bf16_split(const float*, uint16_t*, uint16_t*) {}
-static inline void bf16_dot2(vf&, vf&, const uint8_t*, const uint16_t*, const uint16_t*) {}
-static inline void fp8_split64(const float*, uint16_t*, uint16_t*) {}
-static inline void fp8_dot64(vf*, const uint8_t*, const uint16_t*, const uint16_t*) {}
+#include "kernels_no_bf16dot.inc"
 static inline void deinterleave_pair(const float* x, float* out) { out[0] = x[0]; out[1] = x[1]; }
 static inline vf wload_f8(const uint8_t* p) { return kFp8E4M3.v[*p]; }
 static inline vf wload_f8_finite(const uint8_t* p) { return kFp8E4M3.v[*p]; }

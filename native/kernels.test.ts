@@ -228,6 +228,20 @@ test('q8/q4 activations are quantized exactly as act_quant.h says on every path 
   }
 });
 
+test('activations are quantized afresh on every call, also when the same array is passed again changed', () => {
+  // The native side keeps its quantized-activation buffers across calls; a stale one would give the old product.
+  for (const dtype of ['q8_0', 'q4_0'] as const) {
+    const w = randWeight(dtype, 40, 1024, 71), x = randArray(1024, 72);
+    for (const round of [0, 1, 2]) {
+      if (round) x.set(randArray(1024, 72 + round));
+      const got = new Float32Array(40), want = new Float32Array(40);
+      kernels.matmul(got, x, 1, w);
+      ref.matmul(want, x, 1, w);
+      assertClose(got, want, matmulBound(x, 1, w), `${kernels.backend} ${dtype} round ${round}`);
+    }
+  }
+});
+
 test('fp8 decoding stays exact for subnormal codes and for tiny and huge activations', () => {
   // Two activation rows: 4-row tiles; one row: single-row decoding (bf16 halves of x on avx512bf16, which round x
   // to 2^-17).

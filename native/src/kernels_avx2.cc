@@ -69,8 +69,7 @@ static inline void wload_bf16_pair(const uint8_t* p, vf& even, vf& odd) {
 // 2W floats at x → out[0, W) the even-indexed ones, out[W, 2W) the odd-indexed ones (matching wload_bf16_pair).
 // No vdpbf16ps here (see kernels_avx512_vocab.inc).
 static constexpr bool kBf16Dot = false;
-static constexpr bool kVecActQuant = false;  // quantize_block32 is AVX-512 only (see kernels_avx512_vocab.inc)
-static inline int32_t quantize_block32(const float*, float, int8_t*) { return 0; }
+#include "kernels_act_quant_scalar.inc"
 #include "kernels_no_bf16dot.inc"
 static inline void deinterleave_pair(const float* x, float* out) {
   for (int i = 0; i < 8; ++i) { out[i] = x[2 * i]; out[8 + i] = x[2 * i + 1]; }

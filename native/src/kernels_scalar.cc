@@ -50,8 +50,7 @@ static inline vf wload_f16(const uint8_t* p);
 static inline void wload_bf16_pair(const uint8_t* p, vf& even, vf& odd) { even = wload_bf16(p); odd = wload_bf16(p + 2); }
 // No vdpbf16ps here (see kernels_avx512_vocab.inc).
 static constexpr bool kBf16Dot = false;
-static constexpr bool kVecActQuant = false;  // quantize_block32 is AVX-512 only (see kernels_avx512_vocab.inc)
-static inline int32_t quantize_block32(const float*, float, int8_t*) { return 0; }
+#include "kernels_act_quant_scalar.inc"
 #include "kernels_no_bf16dot.inc"
 static inline void deinterleave_pair(const float* x, float* out) { out[0] = x[0]; out[1] = x[1]; }
 static inline vf wload_f8(const uint8_t* p) { return kFp8E4M3.v[*p]; }

@@ -15,6 +15,8 @@ const v2 = makeTinyModel(TINY_V2, { dtype: 'f32', seed: 3 });
 const fp8 = makeTinyModel(TINY_V3, { dtype: 'fp8', seed: 5 });
 // Head dims of whole 128-row fp8 blocks (as V2-Lite's and V3's): the absorbed factors stay fp8 (matmulHeads).
 const fp8Heads = makeTinyModel({ ...TINY_V2, kv_lora_rank: 128, qk_nope_head_dim: 128, v_head_dim: 128 }, { dtype: 'fp8', seed: 9 });
+// One head whose latent (64) is not whole fp8 blocks: the factors fall back to f32 rather than reach matmulHeads.
+const fp8OneHead = makeTinyModel({ ...TINY_V2, num_attention_heads: 1, kv_lora_rank: 64, qk_nope_head_dim: 128, v_head_dim: 128 }, { dtype: 'fp8', seed: 11 });
 const PROMPT = [0, 5, 17, 42, 3, 9, 11, 60, 2, 33];
 
 function maxAbs(a: Float32Array): number {
@@ -31,7 +33,7 @@ function transformer(dir: string): Transformer {
   return new Transformer(kernels, cfg, resolveWeights(new Checkpoint(dir, mapFile), cfg));
 }
 
-for (const [name, dir] of [['v3 bf16', v3], ['v2 f32', v2], ['v3 fp8', fp8], ['v2 fp8, 128-wide heads', fp8Heads]] as const) {
+for (const [name, dir] of [['v3 bf16', v3], ['v2 f32', v2], ['v3 fp8', fp8], ['v2 fp8, 128-wide heads', fp8Heads], ['v2 fp8, one head, 64-wide latent', fp8OneHead]] as const) {
   test(`${name}: prefill (expanded MLA) and token-by-token decode (absorbed MLA) agree`, () => {
     const tf = transformer(dir);
     const T = PROMPT.length;

@@ -90,14 +90,15 @@ function withThreads(k: Kernels, n: number, fn: () => void): void {
 
 const DTYPES: WeightDType[] = ['f32', 'bf16', 'f16', 'f8_e4m3', 'q8_0', 'q4_0'];
 // (m, N, K): not multiples of the vector width or of 128; the larger ones are split across threads. One-row
-// products of N = 1030 are read as side-by-side stretches of rows (a few rows left over), with 1 and 2 threads;
-// the stretches of fp8 rows lie in different 128-row scale blocks, and K = 1100 ends in half a block and a tail.
-const MATMUL_SHAPES: Array<[number, number, number]> = [[1, 130, 200], [3, 130, 200], [17, 130, 200], [1, 5, 7], [2, 257, 300], [1, 1030, 1100], [9, 300, 520], [70, 9, 2100]];
+// products of bf16 with N = 1030 and of bf16 and fp8 with N = 520, K = 2150 are read as side-by-side stretches of
+// rows (a few rows left over), with 1 and 2 threads; the stretches of fp8 rows lie in different 128-row scale
+// blocks, and K = 2150 ends in half a block and a tail.
+const MATMUL_SHAPES: Array<[number, number, number]> = [[1, 130, 200], [3, 130, 200], [17, 130, 200], [1, 5, 7], [2, 257, 300], [1, 1030, 1100], [1, 520, 2150], [9, 300, 520], [70, 9, 2100]];
 // Block-quantized weights need K divisible by 32 (K = 2080 spans a cache-blocking boundary at 1024). Rows end in
 // groups of 1 to 16 blocks (K/32 mod 16: 7, 1, 10, 2, 0, 12, 1, 0), on both sides of AVX2's 8-lane halves.
 // Single-row decoding (K ≥ 1024) takes whole groups two at a time: K = 1536 leaves one whole group after the pair.
-// Side-by-side stretches of rows (N = 1030 and 150, with 1 thread) end in a partial group (K = 1088, 1408).
-const QUANT_SHAPES: Array<[number, number, number]> = [[1, 130, 224], [3, 130, 224], [17, 130, 224], [1, 5, 32], [2, 257, 320], [1, 1030, 1088], [9, 300, 512], [1, 70, 1408], [1, 150, 1408], [70, 9, 2080], [1, 33, 1536]];
+// Side-by-side stretches of rows (N = 300, K = 2080, with 1 thread) end in a partial group of one block.
+const QUANT_SHAPES: Array<[number, number, number]> = [[1, 130, 224], [3, 130, 224], [17, 130, 224], [1, 5, 32], [2, 257, 320], [1, 1030, 1088], [9, 300, 512], [1, 70, 1408], [1, 300, 2080], [70, 9, 2080], [1, 33, 1536]];
 
 // Reference results are computed once and checked with 1 and 2 threads.
 const matmulCases = DTYPES.flatMap((dtype, d) => (dtype.startsWith('q') ? QUANT_SHAPES : MATMUL_SHAPES).map(([m, N, K], s) => {

@@ -90,10 +90,10 @@ function withThreads(k: Kernels, n: number, fn: () => void): void {
 
 const DTYPES: WeightDType[] = ['f32', 'bf16', 'f16', 'f8_e4m3', 'q8_0', 'q4_0'];
 // (m, N, K): not multiples of the vector width or of 128; the larger ones are split across threads. One-row
-// products of bf16 with N = 1030 and of bf16 and fp8 with N = 520, K = 2150 are read as side-by-side stretches of
+// products of bf16 with N = 1030 and of bf16 and fp8 with N = 521, K = 2150 are read as side-by-side stretches of
 // rows (a few rows left over), with 1 and 2 threads; the stretches of fp8 rows lie in different 128-row scale
 // blocks, and K = 2150 ends in half a block and a tail.
-const MATMUL_SHAPES: Array<[number, number, number]> = [[1, 130, 200], [3, 130, 200], [17, 130, 200], [1, 5, 7], [2, 257, 300], [1, 1030, 1100], [1, 520, 2150], [9, 300, 520], [70, 9, 2100]];
+const MATMUL_SHAPES: Array<[number, number, number]> = [[1, 130, 200], [3, 130, 200], [17, 130, 200], [1, 5, 7], [2, 257, 300], [1, 1030, 1100], [1, 521, 2150], [9, 300, 520], [70, 9, 2100]];
 // Block-quantized weights need K divisible by 32 (K = 2080 spans a cache-blocking boundary at 1024). Rows end in
 // groups of 1 to 16 blocks (K/32 mod 16: 7, 1, 10, 2, 0, 12, 1, 0), on both sides of AVX2's 8-lane halves.
 // Single-row decoding (K ≥ 1024) takes whole groups two at a time: K = 1536 leaves one whole group after the pair.

@@ -100,7 +100,10 @@ const MATMUL_SHAPES: Array<[number, number, number]> = [[1, 130, 200], [3, 130, 
 // Side-by-side stretches of rows (N = 300, K = 2080, with 1 thread) end in a partial group of one block.
 const QUANT_SHAPES: Array<[number, number, number]> = [[1, 130, 224], [3, 130, 224], [17, 130, 224], [1, 5, 32], [2, 257, 320], [1, 1030, 1088], [9, 300, 512], [1, 70, 1408], [1, 300, 2080], [70, 9, 2080], [1, 33, 1536]];
 
-// Reference results are computed once and checked with 1 and 2 threads.
+// Reference results are computed once and checked with 1, 2 and 5 threads. Each thread reads a range of rows and
+// then takes rows from the backs of the others' ranges; 5 threads on a machine of fewer cores start late or not
+// at all, so whole ranges are taken by others (rows left unwritten stay NaN and fail).
+const THREADS = [1, 2, 5];
 const matmulCases = DTYPES.flatMap((dtype, d) => (dtype.startsWith('q') ? QUANT_SHAPES : MATMUL_SHAPES).map(([m, N, K], s) => {
   const w = randWeight(dtype, N, K, 100 * d + s), x = randArray(m * K, 1000 + 100 * d + s);
   const want = new Float32Array(m * N);
@@ -108,11 +111,11 @@ const matmulCases = DTYPES.flatMap((dtype, d) => (dtype.startsWith('q') ? QUANT_
   return { m, w, x, want, bound: matmulBound(x, m, w) };
 }));
 
-for (const threads of [1, 2]) {
+for (const threads of THREADS) {
   test(`matmul matches the reference for every dtype (${threads} thread(s))`, () => {
     withThreads(kernels, threads, () => {
       for (const { m, w, x, want, bound } of matmulCases) {
-        const got = new Float32Array(m * w.rows);
+        const got = new Float32Array(m * w.rows).fill(NaN);
         kernels.matmul(got, x, m, w);
         assertClose(got, want, bound, `${kernels.backend} ${w.dtype} m=${m} N=${w.rows} K=${w.cols}`);
       }
@@ -120,7 +123,7 @@ for (const threads of [1, 2]) {
   });
 }
 
-for (const threads of [1, 2]) {
+for (const threads of THREADS) {
   test(`moeExperts (fused SwiGLU experts) matches the reference, mixed dtypes (${threads} thread(s))`, () => {
     // 3·Σsizes·H ≈ 1.4M multiply-adds: above the addon's 2^20 threshold, so 2 threads really split the call.
     const H = 2048, sizes = [64, 40, 128];
@@ -140,7 +143,7 @@ for (const threads of [1, 2]) {
   });
 }
 
-for (const threads of [1, 2]) {
+for (const threads of THREADS) {
   test(`matmulBatch equals one matmul per weight, shared and separate inputs, every dtype (${threads} thread(s))`, () => {
     withThreads(kernels, threads, () => {
       for (const m of [1, 3]) {
@@ -148,7 +151,7 @@ for (const threads of [1, 2]) {
         const ws = DTYPES.flatMap((dtype, d) => [randWeight(dtype, 70 + 40 * d, 320, 900 + d), randWeight(dtype, 600, 320, 950 + d)]);
         const shared = DTYPES.map((_, d) => randArray(m * 320, 990 + d));
         const xs = ws.map((_, j) => (j % 2 ? randArray(m * 320, 1100 + j) : shared[j / 2]));
-        const outs = ws.map((w) => new Float32Array(m * w.rows));
+        const outs = ws.map((w) => new Float32Array(m * w.rows).fill(NaN));
         kernels.matmulBatch(outs, xs, m, ws);
         ws.forEach((w, j) => {
           const want = new Float32Array(m * w.rows);

@@ -246,23 +246,29 @@ class PreparedInputs {
 
 // Runs row ranges of several weights' matmuls split over the pool: the rows of all of them, concatenated,
 // are divided among the threads, and a thread's range may span the end of one weight and the start of the next.
+// Each thread reads a contiguous range (see parallelRanges), and its prefetches run on past the end of each
+// piece into the rows it reads next, so its stream does not drain between pieces or weights.
 void matmulRows(const std::vector<MatmulArgs>& ws, int threads) {
   std::vector<int64_t> start(ws.size() + 1, 0);
   for (size_t j = 0; j < ws.size(); ++j) start[j + 1] = start[j] + ws[j].N;
   const IsaKernels& k = activeKernels();
-  parallel(start.back(), 16, threads, [&](int, int64_t b, int64_t e) {
+  parallelContiguous(start.back(), 16, threads, [&](int, int64_t b, int64_t e, int64_t ahead) {
     for (size_t j = 0; j < ws.size(); ++j) {
-      const int64_t lo = std::max(b, start[j]) - start[j], hi = std::min(e, start[j + 1]) - start[j];
+      const int64_t lo = std::max(b, start[j]), hi = std::min(e, start[j + 1]);
       if (lo >= hi) continue;
-      if (e > start[j + 1] && j + 1 < ws.size()) {  // this thread goes on to the next weight's first rows
-        MatmulArgs a = ws[j];
-        const MatmulArgs& next = ws[j + 1];
-        a.pfNext = next.w;
-        a.pfNextBytes = std::min(e - start[j + 1], next.N) * weightRowBytes(next.dtype, next.K);
-        k.matmul(a, lo, hi);
-      } else {
-        k.matmul(ws[j], lo, hi);
+      MatmulArgs a = ws[j];
+      // The rows after this part that the thread reads next: the rest of this weight, or the next weight's first.
+      const int64_t nextEnd = std::max(e, ahead);
+      if (hi < nextEnd) {
+        const size_t jn = hi < start[j + 1] ? j : j + 1;
+        if (jn < ws.size()) {
+          const MatmulArgs& next = ws[jn];
+          const int64_t rb = weightRowBytes(next.dtype, next.K);
+          a.pfNext = next.w + (hi - start[jn]) * rb;
+          a.pfNextBytes = (std::min(nextEnd, start[jn + 1]) - hi) * rb;
+        }
       }
+      k.matmul(a, lo - start[j], hi - start[j]);
     }
   });
 }

@@ -116,4 +116,13 @@ void parallel(int64_t total, int64_t align, int threads, const std::function<voi
   parallelFor(poolLocked(), total, align, threads, fn);
 }
 
+void parallelContiguous(int64_t total, int64_t align, int threads, const std::function<void(int, int64_t, int64_t, int64_t)>& fn) {
+  if (threads <= 1) {
+    if (total > 0) fn(0, 0, total, total);
+    return;
+  }
+  std::lock_guard<std::mutex> lock(poolMutex());
+  parallelRanges(poolLocked(), total, align, threads, fn);
+}
+
 }  // namespace dsn

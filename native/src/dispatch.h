@@ -19,4 +19,7 @@ void setThreadCount(int n);
 // parallelFor on the shared pool; callers from several JS threads (workers) take turns.
 void parallel(int64_t total, int64_t align, int threads, const std::function<void(int, int64_t, int64_t)>& fn);
 
+// parallelRanges on the shared pool.
+void parallelContiguous(int64_t total, int64_t align, int threads, const std::function<void(int, int64_t, int64_t, int64_t)>& fn);
+
 }  // namespace dsn

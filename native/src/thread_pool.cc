@@ -110,4 +110,51 @@ void parallelFor(ThreadPool& pool, int64_t total, int64_t align, int threads,
   });
 }
 
+void parallelRanges(ThreadPool& pool, int64_t total, int64_t align, int threads,
+                    const std::function<void(int, int64_t, int64_t, int64_t)>& fn) {
+  if (total <= 0) return;
+  const int64_t units = (total + align - 1) / align;
+  int n = threads < pool.size() ? threads : pool.size();
+  if (n > units) n = (int)units;
+  if (n <= 1 || units >= (int64_t(1) << 31)) {
+    fn(0, 0, total, total);
+    return;
+  }
+  // Range t: [front, back) in units, packed front << 32 | back, so that one compare-and-swap claims a piece.
+  struct alignas(64) Range {
+    std::atomic<uint64_t> fb;
+  };
+  std::vector<Range> ranges((size_t)n);
+  for (int t = 0; t < n; ++t) ranges[t].fb.store((uint64_t)(units * t / n) << 32 | (uint64_t)(units * (t + 1) / n));
+  const int64_t minPiece = units / (n * 32) > 1 ? units / (n * 32) : 1;
+  auto rowsOf = [&](int64_t u) { return u * align < total ? u * align : total; };
+  pool.run(n, [&](int t) {
+    // Own range from its front: half of what is left (at least minPiece), so the stream runs on with few breaks.
+    for (uint64_t cur = ranges[t].fb.load(std::memory_order_acquire);;) {
+      const int64_t f = (int64_t)(cur >> 32), b = (int64_t)(cur & 0xffffffffu);
+      if (f >= b) break;
+      int64_t take = (b - f) / 2 > minPiece ? (b - f) / 2 : minPiece;
+      if (take > b - f) take = b - f;
+      const uint64_t next = (uint64_t)(f + take) << 32 | (uint64_t)b;
+      if (!ranges[t].fb.compare_exchange_weak(cur, next, std::memory_order_acq_rel)) continue;
+      fn(t, rowsOf(f), rowsOf(f + take), rowsOf(b));
+      cur = ranges[t].fb.load(std::memory_order_acquire);
+    }
+    // Then the others' ranges from their backs: half of what is left, at least minPiece.
+    for (int d = 1; d < n; ++d) {
+      Range& r = ranges[(t + d) % n];
+      for (uint64_t cur = r.fb.load(std::memory_order_acquire);;) {
+        const int64_t f = (int64_t)(cur >> 32), b = (int64_t)(cur & 0xffffffffu);
+        if (f >= b) break;
+        int64_t take = (b - f) / 2 > minPiece ? (b - f) / 2 : minPiece;
+        if (take > b - f) take = b - f;
+        const uint64_t next = (uint64_t)f << 32 | (uint64_t)(b - take);
+        if (!r.fb.compare_exchange_weak(cur, next, std::memory_order_acq_rel)) continue;
+        fn(t, rowsOf(b - take), rowsOf(b), rowsOf(b));
+        cur = r.fb.load(std::memory_order_acquire);
+      }
+    }
+  });
+}
+
 }  // namespace dsn

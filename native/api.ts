@@ -108,6 +108,8 @@ export interface Kernels {
        offset: number, ropeDim: number, cos: Float32Array, sin: Float32Array): void;
   /** out[i] = silu(gate[i]) * up[i] for i < n. out may alias gate. */
   siluMul(out: Float32Array, gate: Float32Array, up: Float32Array, n: number): void;
+  /** The index of the first largest value of x; NaNs are passed over (0 when x[0] is NaN or x is empty). */
+  argmax(x: Float32Array): number;
   /** y[i] += alpha * x[i] for i < n. */
   axpy(y: Float32Array, x: Float32Array, alpha: number, n: number): void;
   /** Causal multi-head (or grouped/multi-query) attention: out = softmax(scale·q·kᵀ + causal mask)·v. */

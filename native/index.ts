@@ -83,6 +83,7 @@ export const kernels: Kernels = {
   rope: (...a) => load().rope(...a),
   siluMul: (...a) => load().siluMul(...a),
   axpy: (...a) => load().axpy(...a),
+  argmax: (x) => load().argmax(x),
   attention: (...a) => load().attention(...a),
 };
 

@@ -465,6 +465,33 @@ for (const threads of [1, 2]) {
   });
 }
 
+test('argmax: the first largest value, NaNs passed over, as the reference', () => {
+  const check = (x: Float32Array, what: string): void => assert.equal(kernels.argmax(x), ref.argmax(x), `${kernels.backend} argmax ${what}`);
+  for (const n of [0, 1, 5, 16, 255, 256, 257, 1000, 102400, 102401]) {
+    const x = randArray(n, 40 + n);
+    check(x, `random n=${n}`);
+    if (n < 300) continue;
+    // The largest value in the tail, at a block's first and last element, and twice (the first wins).
+    for (const at of [n - 1, 257, 256 + 255, 3 * 256 + 1]) {
+      const y = x.slice();
+      y[at] = 10;
+      check(y, `n=${n} max at ${at}`);
+      y[at + 7 < n ? at + 7 : 1] = 10;
+      check(y, `n=${n} tie near ${at}`);
+      assert.equal(kernels.argmax(y), Math.min(at, at + 7 < n ? at + 7 : 1), 'the first of two equal maxima');
+    }
+    const z = x.slice();
+    z[5] = 10; z[4] = NaN; z[300] = NaN; z[n - 1] = NaN;
+    check(z, `n=${n} with NaNs`);
+    assert.equal(kernels.argmax(z), 5, 'NaNs are passed over');
+    z[0] = NaN;
+    assert.equal(kernels.argmax(z), 0, 'a NaN first element: 0, as the reference');
+    const neg = x.map((v) => -Math.abs(v) - 1);
+    neg[n - 2] = -Infinity;
+    check(neg, `n=${n} all negative`);
+  }
+});
+
 test('rope rotates interleaved pairs at an offset inside strided heads', () => {
   const tokens = 3, heads = 2, headStride = 11, tokenStride = 25, offset = 3, ropeDim = 6;
   const x = randArray(tokens * tokenStride, 4);

@@ -173,6 +173,12 @@ function axpy(y: Float32Array, x: Float32Array, alpha: number, n: number): void 
   for (let i = 0; i < n; i++) y[i] += alpha * x[i];
 }
 
+function argmax(x: Float32Array): number {
+  let best = 0;
+  for (let i = 1; i < x.length; i++) if (x[i] > x[best]) best = i;
+  return best;
+}
+
 function attention(out: Float32Array, q: Float32Array, k: Float32Array, v: Float32Array, s: AttentionShape): void {
   const group = s.nHeads / s.nKvHeads;
   for (let h = 0; h < s.nHeads; h++) {
@@ -227,5 +233,6 @@ export const referenceKernels: Kernels = {
   rope,
   siluMul,
   axpy,
+  argmax,
   attention,
 };

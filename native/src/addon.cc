@@ -690,6 +690,13 @@ Napi::Value SiluMul(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// argmax(x): the index of the first largest value of x (NaNs passed over; 0 when x[0] is NaN or x is empty).
+Napi::Value Argmax(const Napi::CallbackInfo& info) {
+  needArgs(info, 1, "argmax");
+  const F32 x = f32Arg(info[0], "argmax: x");
+  return Napi::Number::New(info.Env(), (double)activeKernels().argmax(x.p, x.n));
+}
+
 Napi::Value Axpy(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   needArgs(info, 4, "axpy");
@@ -785,6 +792,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("rope", Napi::Function::New(env, Rope));
   exports.Set("siluMul", Napi::Function::New(env, SiluMul));
   exports.Set("axpy", Napi::Function::New(env, Axpy));
+  exports.Set("argmax", Napi::Function::New(env, Argmax));
   exports.Set("attention", Napi::Function::New(env, Attention));
   exports.Set("mapFile", Napi::Function::New(env, MapFile));
   return exports;

@@ -82,6 +82,8 @@ struct IsaKernels {
   // Work items [i0, i1) of (query token, kv head, head chunk), numbered
   // (t * nKvHeads + kvHead) * chunksPerGroup + chunk; scratch holds ≥ headChunk * tk floats.
   void (*attention)(const AttnArgs& a, int64_t i0, int64_t i1, float* scratch);
+  // Index of the first largest value of x[0, n), NaNs passed over (0 when x[0] is NaN).
+  int64_t (*argmax)(const float* x, int64_t n);
 };
 
 extern const IsaKernels kScalarKernels;

@@ -25,7 +25,8 @@ export function seededRandom(seed: number): () => number {
 export class Sampler {
   private readonly random: () => number;
 
-  constructor(readonly temperature = 0, readonly topP = 1, seed = 0) {
+  /** `argmaxOf`: the argmax to use on logits (the kernels' own: ~10× faster than this file's on a 100k vocabulary). */
+  constructor(readonly temperature = 0, readonly topP = 1, seed = 0, private readonly argmaxOf: (x: Float32Array) => number = argmax) {
     if (!(temperature >= 0)) throw new RangeError(`temperature must be >= 0, got ${temperature}`);
     if (!(topP > 0 && topP <= 1)) throw new RangeError(`top-p must be in (0, 1], got ${topP}`);
     this.random = seededRandom(seed);
@@ -33,9 +34,9 @@ export class Sampler {
 
   /** Picks a token id from one row of logits [vocab]. */
   sample(logits: Float32Array): number {
-    if (this.temperature === 0) return argmax(logits);
+    if (this.temperature === 0) return this.argmaxOf(logits);
     const V = logits.length;
-    const max = logits[argmax(logits)];
+    const max = logits[this.argmaxOf(logits)];
     const probs = new Float64Array(V); // unnormalized, the top token has 1
     let sum = 0;
     for (let i = 0; i < V; i++) sum += probs[i] = Math.exp((logits[i] - max) / this.temperature);

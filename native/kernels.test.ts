@@ -536,6 +536,11 @@ for (const threads of [1, 2]) {
         [4, 300, 296, 8, 1, 72, 64], // big enough to be split across threads
         [2, 9, 7, 40, 1, 24, 20], // 40 heads on one K/V head: chunks of 16, 16, 8
         [3, 30, 27, 34, 2, 16, 8], // GQA groups of 17 heads: chunks of 16 and 1
+        // Decoding (one or two query rows on one or two kv heads, 16+ keys): split by keys, then by columns.
+        [1, 1100, 1099, 16, 1, 576, 512], // absorbed MLA's shape: latent 512 + rope 64
+        [2, 70, 68, 19, 1, 40, 37], // 19 heads (tiles of 4 and 8 with some left over), column tails
+        [1, 33, 40, 5, 1, 24, 20], // pastLen past the keys: all 33 seen; a key left over after tiles of 4
+        [1, 50, 49, 6, 2, 16, 16], // two kv heads of 3 heads each
       ];
       for (const c of cases) {
         const { shape, q, k, v, outLen } = attentionCase(...c);

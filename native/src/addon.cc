@@ -743,7 +743,24 @@ Napi::Value Attention(const Napi::CallbackInfo& info) {
   const int64_t items = a.tq * a.nKvHeads * chunks;
   const int64_t keys = a.pastLen + a.tq < a.tk ? a.pastLen + a.tq : a.tk;
   const int64_t scratch = a.headChunk * a.tk;
-  parallel(items, 1, threadsFor(a.nHeads * a.tq * keys * (a.dk + a.dv)), [&](int, int64_t b, int64_t e) {
+  const int threads = threadsFor(a.nHeads * a.tq * keys * (a.dk + a.dv));
+  if (a.tq * a.nKvHeads <= 2 && keys >= 16) {
+    // Decoding: one or two query rows, every head of a kv group against all the keys. Split over the threads by
+    // keys (scores), then rows (softmax), then output columns, instead of by (token, kv head, chunk) items:
+    // there are too few of those, and one thread would do all the work.
+    thread_local std::vector<float> probs;  // [group, n] scores, then weights; reused across calls
+    for (int64_t t = 0; t < a.tq; ++t)
+      for (int64_t kvh = 0; kvh < a.nKvHeads; ++kvh) {
+        const int64_t n = a.pastLen + t + 1 < a.tk ? a.pastLen + t + 1 : a.tk, h0 = kvh * group;
+        if ((int64_t)probs.size() < group * n) probs.resize((size_t)(group * n));
+        float* p = probs.data();
+        parallel(n, 16, threads, [&](int, int64_t b, int64_t e) { kern.attnScores(a, t, h0, group, kvh, b, e, p, n); });
+        parallel(group, 1, threadsFor(group * n * 16), [&](int, int64_t b, int64_t e) { kern.softmax(p, n, b, e); });
+        parallel(a.dv, 16, threads, [&](int, int64_t b, int64_t e) { kern.attnValues(a, t, h0, group, kvh, n, p, n, b, e); });
+      }
+    return env.Undefined();
+  }
+  parallel(items, 1, threads, [&](int, int64_t b, int64_t e) {
     thread_local std::vector<float> scores;  // per-thread scratch, reused across calls
     if ((int64_t)scores.size() < scratch) scores.resize(scratch);
     kern.attention(a, b, e, scores.data());

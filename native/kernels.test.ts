@@ -123,6 +123,26 @@ for (const threads of THREADS) {
   });
 }
 
+test('results do not depend on timing: repeated calls on 2 and 5 threads give the same bits', () => {
+  // A row is read differently inside a stretch than alone (other sums), so a split of the rows that followed the
+  // threads' timing would change the last bits from call to call. Weights big enough to be split into pieces.
+  for (const threads of [2, 5]) {
+    withThreads(kernels, threads, () => {
+      for (const [dtype, N] of [['bf16', 3000], ['q4_0', 3000], ['f8_e4m3', 1500]] as const) {
+        const w = randWeight(dtype, N, 2048, 77), x = randArray(2048, 78);
+        const first = new Float32Array(N);
+        kernels.matmul(first, x, 1, w);
+        for (let r = 0; r < 60; r++) {
+          const again = new Float32Array(N);
+          kernels.matmul(again, x, 1, w);
+          const at = again.findIndex((v, i) => !Object.is(v, first[i]));
+          assert.equal(at, -1, `${kernels.backend} ${dtype} ${threads} threads, call ${r}: row ${at} changed`);
+        }
+      }
+    });
+  }
+});
+
 for (const threads of THREADS) {
   test(`moeExperts (fused SwiGLU experts) matches the reference, mixed dtypes (${threads} thread(s))`, () => {
     // 3·Σsizes·H ≈ 1.4M multiply-adds: above the addon's 2^20 threshold, so 2 threads really split the call.

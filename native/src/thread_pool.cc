@@ -120,39 +120,51 @@ void parallelRanges(ThreadPool& pool, int64_t total, int64_t align, int threads,
     fn(0, 0, total, total);
     return;
   }
-  // Range t: [front, back) in units, packed front << 32 | back, so that one compare-and-swap claims a piece.
+  // Each range is cut into pieces at fixed places: every piece is half of what the range has left after the
+  // pieces before it (at least minPiece). The cuts depend only on the range, so every row lies in the same piece,
+  // read the same way (stretches), whichever thread takes it and whenever: results do not depend on timing.
+  constexpr int kMaxPieces = 40;  // halving from < 2^31 units down to minPiece takes at most 33
   struct alignas(64) Range {
-    std::atomic<uint64_t> fb;
+    std::atomic<uint64_t> fb;  // index of the next piece from the front << 32 | one past the last piece left
+    int64_t cuts[kMaxPieces + 1];
   };
   std::vector<Range> ranges((size_t)n);
-  for (int t = 0; t < n; ++t) ranges[t].fb.store((uint64_t)(units * t / n) << 32 | (uint64_t)(units * (t + 1) / n));
   const int64_t minPiece = units / (n * 32) > 1 ? units / (n * 32) : 1;
-  auto rowsOf = [&](int64_t u) { return u * align < total ? u * align : total; };
-  pool.run(n, [&](int t) {
-    // Own range from its front: half of what is left (at least minPiece), so the stream runs on with few breaks.
-    for (uint64_t cur = ranges[t].fb.load(std::memory_order_acquire);;) {
-      const int64_t f = (int64_t)(cur >> 32), b = (int64_t)(cur & 0xffffffffu);
-      if (f >= b) break;
-      int64_t take = (b - f) / 2 > minPiece ? (b - f) / 2 : minPiece;
-      if (take > b - f) take = b - f;
-      const uint64_t next = (uint64_t)(f + take) << 32 | (uint64_t)b;
-      if (!ranges[t].fb.compare_exchange_weak(cur, next, std::memory_order_acq_rel)) continue;
-      fn(t, rowsOf(f), rowsOf(f + take), rowsOf(b));
-      cur = ranges[t].fb.load(std::memory_order_acquire);
+  for (int t = 0; t < n; ++t) {
+    Range& r = ranges[t];
+    const int64_t end = units * (t + 1) / n;
+    int pieces = 0;
+    r.cuts[0] = units * t / n;
+    for (int64_t f = r.cuts[0]; f < end; r.cuts[++pieces] = f) {
+      const int64_t half = (end - f) / 2 > minPiece ? (end - f) / 2 : minPiece;
+      f += half < end - f ? half : end - f;
     }
-    // Then the others' ranges from their backs: half of what is left, at least minPiece.
+    r.fb.store((uint64_t)pieces);
+  }
+  auto rowsOf = [&](int64_t u) { return u * align < total ? u * align : total; };
+  // Takes the next piece of range r from its front (its owner) or its back (another thread), if one is left.
+  auto claim = [](Range& r, bool front, int64_t* piece) {
+    for (uint64_t cur = r.fb.load(std::memory_order_acquire);;) {
+      const uint64_t f = cur >> 32, b = cur & 0xffffffffu;
+      if (f >= b) return false;
+      const uint64_t next = front ? (f + 1) << 32 | b : f << 32 | (b - 1);
+      if (r.fb.compare_exchange_weak(cur, next, std::memory_order_acq_rel)) {
+        *piece = front ? (int64_t)f : (int64_t)b - 1;
+        return true;
+      }
+    }
+  };
+  pool.run(n, [&](int t) {
+    // Own range from its front, big pieces first, so the stream runs on with few breaks; the rows up to the
+    // range's last piece not yet taken are likely next.
+    for (int64_t i; claim(ranges[t], true, &i);) {
+      const int64_t left = (int64_t)(ranges[t].fb.load(std::memory_order_relaxed) & 0xffffffffu);
+      fn(t, rowsOf(ranges[t].cuts[i]), rowsOf(ranges[t].cuts[i + 1]), rowsOf(ranges[t].cuts[left > i + 1 ? left : i + 1]));
+    }
+    // Then the others' ranges from their backs, small pieces first.
     for (int d = 1; d < n; ++d) {
       Range& r = ranges[(t + d) % n];
-      for (uint64_t cur = r.fb.load(std::memory_order_acquire);;) {
-        const int64_t f = (int64_t)(cur >> 32), b = (int64_t)(cur & 0xffffffffu);
-        if (f >= b) break;
-        int64_t take = (b - f) / 2 > minPiece ? (b - f) / 2 : minPiece;
-        if (take > b - f) take = b - f;
-        const uint64_t next = (uint64_t)f << 32 | (uint64_t)(b - take);
-        if (!r.fb.compare_exchange_weak(cur, next, std::memory_order_acq_rel)) continue;
-        fn(t, rowsOf(b - take), rowsOf(b), rowsOf(b));
-        cur = r.fb.load(std::memory_order_acquire);
-      }
+      for (int64_t i; claim(r, false, &i);) fn(t, rowsOf(r.cuts[i]), rowsOf(r.cuts[i + 1]), rowsOf(r.cuts[i + 1]));
     }
   });
 }

@@ -46,9 +46,10 @@ class ThreadPool {
 void parallelFor(ThreadPool& pool, int64_t total, int64_t align, int threads,
                  const std::function<void(int, int64_t, int64_t)>& fn);
 
-// Splits [0, total) (boundaries multiples of `align`) into one contiguous range per participant, each read
-// from its front in shrinking pieces; a participant done with its own range takes pieces from the backs of
-// the others'. fn(t, begin, end, ahead): rows [begin, end) now, and [end, ahead) likely next for this thread.
+// Splits [0, total) (boundaries multiples of `align`) into one contiguous range per participant, each cut at
+// fixed places into shrinking pieces and read from its front; a participant done with its own range takes
+// pieces from the backs of the others'. The pieces depend only on (total, align, participants), never on
+// timing. fn(t, begin, end, ahead): rows [begin, end) now, and [end, ahead) likely next for this thread.
 void parallelRanges(ThreadPool& pool, int64_t total, int64_t align, int threads,
                     const std::function<void(int, int64_t, int64_t, int64_t)>& fn);
 

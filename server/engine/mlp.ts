@@ -2,13 +2,18 @@
 import type { Kernels } from '../../native/api';
 import type { MlpWeights } from './weights';
 
-/** out[T, hidden] = down(silu(gate(x)) ⊙ up(x)) for x [T, hidden]. */
-export function mlpForward(k: Kernels, w: MlpWeights, x: Float32Array, T: number, out: Float32Array): void {
+const ONE = Float32Array.of(1);
+
+/**
+ * out[T, hidden] = down(silu(gate(x)) ⊙ up(x)) for x [T, hidden]. With `fused`, one token goes through the fused
+ * expert kernel as a single expert of weight 1 (one call instead of four); otherwise gate and up share a call.
+ */
+export function mlpForward(k: Kernels, w: MlpWeights, x: Float32Array, T: number, out: Float32Array, fused = false): void {
+  if (T === 1 && fused) return k.moeExperts(out, x, [w.gate], [w.up], [w.down], ONE);
   const inter = w.gate.rows;
   const gate = new Float32Array(T * inter); // [T, inter]
   const up = new Float32Array(T * inter); // [T, inter]
-  k.matmul(gate, x, T, w.gate);
-  k.matmul(up, x, T, w.up);
+  k.matmulBatch([gate, up], [x, x], T, [w.gate, w.up]);
   k.siluMul(gate, gate, up, T * inter);
   k.matmul(out, gate, T, w.down); // [T, hidden]
 }

@@ -55,7 +55,7 @@ export class Transformer {
     k.axpy(x, delta, 1, n);
     k.rmsnorm(normed, x, lw.postNorm, T, cfg.rmsNormEps);
     if (lw.moe) moeForward(k, cfg, lw.moe, normed, T, delta, this.fusedMoe);
-    else mlpForward(k, lw.mlp!, normed, T, delta);
+    else mlpForward(k, lw.mlp!, normed, T, delta, this.fusedMoe);
     k.axpy(x, delta, 1, n);
   }
 

@@ -763,7 +763,18 @@ Napi::Value Attention(const Napi::CallbackInfo& info) {
   parallel(items, 1, threads, [&](int, int64_t b, int64_t e) {
     thread_local std::vector<float> scores;  // per-thread scratch, reused across calls
     if ((int64_t)scores.size() < scratch) scores.resize(scratch);
-    kern.attention(a, b, e, scores.data());
+    if (a.headChunk < 4) return kern.attention(a, b, e, scores.data());
+    // Many heads on one kv head (absorbed MLA over a long context): the register-tiled passes of decoding,
+    // one item at a time.
+    for (int64_t item = b; item < e; ++item) {
+      const int64_t c = item % chunks, kvh = (item / chunks) % a.nKvHeads, t = item / chunks / a.nKvHeads;
+      const int64_t h0 = kvh * group + c * a.headChunk;
+      const int64_t G = group - c * a.headChunk < a.headChunk ? group - c * a.headChunk : a.headChunk;
+      const int64_t n = a.pastLen + t + 1 < a.tk ? a.pastLen + t + 1 : a.tk;
+      kern.attnScores(a, t, h0, G, kvh, 0, n, scores.data(), n);
+      kern.softmax(scores.data(), n, 0, G);
+      kern.attnValues(a, t, h0, G, kvh, n, scores.data(), n, 0, a.dv);
+    }
   });
   return env.Undefined();
 }

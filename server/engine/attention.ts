@@ -112,7 +112,9 @@ function attendAbsorbed(k: Kernels, cfg: ModelConfig, w: AttentionWeights, q: Fl
   const qLat = new Float32Array(T * H * D); // [T, H, kvLora + rope]
   // per head [T, kvLora] = q_nope_h [T, nope] · W_UK_h [nope, kvLora], from q's head slots into qLat's
   if (ukT) perHeadProducts(k, ukT, H, T, q, dq, qLat, D);
-  for (let h = 0; h < H; h++) scatterHead(qLat, gatherHead(q, T, H * dq, h * dq + nope, rope), T, H * D, h * D + L, rope);
+  for (let t = 0; t < T; t++) { // each head's q_pe after its latent query: qLat[t, h, L..] = q[t, h, nope..]
+    for (let h = 0; h < H; h++) qLat.set(q.subarray((t * H + h) * dq + nope, (t * H + h + 1) * dq), (t * H + h) * D + L);
+  }
   const latOut = new Float32Array(T * H * L); // [T, H, kvLora]
   const tk = s.past + T;
   const kv = cache.data.subarray(0, tk * D);

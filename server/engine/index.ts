@@ -3,7 +3,7 @@ import type { Kernels } from '../../native/api';
 import type { Tokenizer } from '../tokenizer/api';
 import type { Engine, GenerateRequest, GenerateResult, LoadOptions } from './api';
 import { loadConfig, type ModelConfig } from './config';
-import { SequenceCache, commonPrefix } from './kvcache';
+import { CacheBuffers, SequenceCache, commonPrefix } from './kvcache';
 import { mtpLogits } from './mtp';
 import { Sampler } from './sampler';
 import { Checkpoint, type FileMapper, type RangeMapper } from './safetensors';
@@ -65,6 +65,8 @@ class LocalEngine implements Engine {
   /** Sequences kept for prefix reuse, least recently used first. */
   private pool: SequenceCache[] = [];
   private clock = 0;
+  /** Buffers of evicted sequences, for new ones (up to a quarter of the cache's bound besides it). */
+  private readonly buffers: CacheBuffers;
   /** Serializes generate() calls: they share the prefix cache. */
   private queue: Promise<unknown> = Promise.resolve();
   private disposed = false;
@@ -74,6 +76,7 @@ class LocalEngine implements Engine {
     this.modelType = cfg.modelType;
     this.vocabSize = cfg.vocabSize;
     this.tf = tf;
+    this.buffers = new CacheBuffers(cacheBytes / 4);
   }
 
   private check(tokens: number[], what: string): void {
@@ -84,7 +87,7 @@ class LocalEngine implements Engine {
   }
 
   private newCache(): SequenceCache {
-    return new SequenceCache(this.cfg.numHiddenLayers, this.tf.cacheRowSize);
+    return new SequenceCache(this.cfg.numHiddenLayers, this.tf.cacheRowSize, undefined, this.buffers);
   }
 
   logits(tokens: number[], opts?: { mtp?: boolean }): Float32Array {
@@ -118,11 +121,13 @@ class LocalEngine implements Engine {
   /** Returns a sequence to the pool and evicts least recently used ones beyond the bounds. */
   private release(cache: SequenceCache): void {
     cache.lastUsed = ++this.clock;
-    this.pool = this.pool.filter((c) => c !== cache && !isPrefixOf(c, cache));
+    const covered = this.pool.filter((c) => c !== cache && isPrefixOf(c, cache)); // all in `cache` now
+    this.pool = this.pool.filter((c) => c !== cache && !covered.includes(c));
+    for (const c of covered) c.recycle();
     this.pool.push(cache);
     this.pool.sort((a, b) => a.lastUsed - b.lastUsed);
     const total = (): number => this.pool.reduce((s, c) => s + c.bytes(), 0);
-    while (this.pool.length && (this.pool.length > this.maxSequences || total() > this.cacheBytes)) this.pool.shift();
+    while (this.pool.length && (this.pool.length > this.maxSequences || total() > this.cacheBytes)) this.pool.shift()!.recycle();
   }
 
   generate(req: GenerateRequest): Promise<GenerateResult> {
@@ -191,6 +196,7 @@ class LocalEngine implements Engine {
   dispose(): void {
     this.disposed = true;
     this.pool = [];
+    this.buffers.clear();
   }
 
   info(): EngineInfo {

@@ -532,13 +532,13 @@ test('rope rotates interleaved pairs at an offset inside strided heads', () => {
 });
 
 /** Attention case with q/out token-major [t, h, d] (padded) and k/v head-major [h, t, d]. */
-function attentionCase(tq: number, tk: number, pastLen: number, nHeads: number, nKvHeads: number, dk: number, dv: number) {
+function attentionCase(tq: number, tk: number, pastLen: number, nHeads: number, nKvHeads: number, dk: number, dv: number, flat = false) {
   const shape: AttentionShape = {
     tq, tk, nHeads, nKvHeads, dk, dv, pastLen, scale: 1 / Math.sqrt(dk),
     qHeadStride: dk + 1, qTokenStride: nHeads * (dk + 1),
     kTokenStride: dk, kHeadStride: tk * dk + 2,
     vTokenStride: dv + 3, vHeadStride: tk * (dv + 3),
-    oHeadStride: dv, oTokenStride: nHeads * dv + 5,
+    oHeadStride: dv, oTokenStride: nHeads * dv + (flat ? 0 : 5),
   };
   const q = randArray(tq * shape.qTokenStride, 11, 2);
   const k = randArray(nKvHeads * shape.kHeadStride, 12, 2);
@@ -546,27 +546,40 @@ function attentionCase(tq: number, tk: number, pastLen: number, nHeads: number, 
   return { shape, q, k, v, outLen: tq * shape.oTokenStride };
 }
 
+const ATTENTION_CASES: Array<[number, number, number, number, number, number, number, boolean?]> = [
+  [1, 5, 4, 4, 1, 40, 24], // decoding one token, MQA (absorbed MLA)
+  [3, 7, 4, 3, 3, 19, 19], // pastLen > 0, MHA
+  [5, 5, 0, 4, 2, 16, 33], // prefill, GQA
+  [4, 300, 296, 8, 1, 72, 64], // big enough to be split across threads
+  [2, 9, 7, 40, 1, 24, 20], // 40 heads on one K/V head: chunks of 16, 16, 8
+  [3, 30, 27, 34, 2, 16, 8], // GQA groups of 17 heads: chunks of 16 and 1
+  // Decoding (one or two query rows on one or two kv heads, 16+ keys): split by keys, then by columns.
+  [1, 1100, 1099, 16, 1, 576, 512], // absorbed MLA's shape: latent 512 + rope 64
+  [2, 70, 68, 19, 1, 40, 37], // 19 heads (tiles of 4 and 8 with some left over), column tails
+  [1, 33, 40, 5, 1, 24, 20], // pastLen past the keys: all 33 seen; a key left over after tiles of 4
+  [1, 50, 49, 6, 2, 16, 16], // two kv heads of 3 heads each
+  // One kv head, token-major rows (as absorbed MLA lays them out), up to 16 tokens: the rows of all tokens are
+  // one list, keys past a row's causal limit masked; in groups of tokens when heads × keys are many.
+  [1, 300, 299, 16, 1, 40, 24, true], // decoding
+  [9, 2060, 2051, 16, 1, 72, 64, true], // a keystroke's few tokens after a long context: each row its own limit
+  [12, 200, 160, 8, 1, 24, 20, true], // a short prompt: limits 161 .. 172
+  [3, 8300, 8295, 64, 1, 16, 8, true], // 64 heads × 8300 keys: one token per group
+  [40, 200, 160, 8, 1, 24, 20, true], // more tokens: (token, head chunk) items
+];
+// Reference results computed once, checked with 1 and 2 threads.
+const attentionCases = ATTENTION_CASES.map((c) => {
+  const { shape, q, k, v, outLen } = attentionCase(...c);
+  const want = new Float32Array(outLen);
+  ref.attention(want, q, k, v, shape);
+  return { c, shape, q, k, v, outLen, want };
+});
+
 for (const threads of [1, 2]) {
   test(`attention matches the reference: causal, pastLen, GQA/MQA, strides (${threads} thread(s))`, () => {
     withThreads(kernels, threads, () => {
-      const cases: Array<[number, number, number, number, number, number, number]> = [
-        [1, 5, 4, 4, 1, 40, 24], // decoding one token, MQA (absorbed MLA)
-        [3, 7, 4, 3, 3, 19, 19], // pastLen > 0, MHA
-        [5, 5, 0, 4, 2, 16, 33], // prefill, GQA
-        [4, 300, 296, 8, 1, 72, 64], // big enough to be split across threads
-        [2, 9, 7, 40, 1, 24, 20], // 40 heads on one K/V head: chunks of 16, 16, 8
-        [3, 30, 27, 34, 2, 16, 8], // GQA groups of 17 heads: chunks of 16 and 1
-        // Decoding (one or two query rows on one or two kv heads, 16+ keys): split by keys, then by columns.
-        [1, 1100, 1099, 16, 1, 576, 512], // absorbed MLA's shape: latent 512 + rope 64
-        [2, 70, 68, 19, 1, 40, 37], // 19 heads (tiles of 4 and 8 with some left over), column tails
-        [1, 33, 40, 5, 1, 24, 20], // pastLen past the keys: all 33 seen; a key left over after tiles of 4
-        [1, 50, 49, 6, 2, 16, 16], // two kv heads of 3 heads each
-      ];
-      for (const c of cases) {
-        const { shape, q, k, v, outLen } = attentionCase(...c);
-        const got = new Float32Array(outLen), want = new Float32Array(outLen);
+      for (const { c, shape, q, k, v, outLen, want } of attentionCases) {
+        const got = new Float32Array(outLen);
         kernels.attention(got, q, k, v, shape);
-        ref.attention(want, q, k, v, shape);
         assertClose(got, want, 1, `attention ${c.join(',')}`, 2e-6);
       }
     });

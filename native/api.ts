@@ -89,6 +89,13 @@ export interface Kernels {
    */
   moeExperts(out: Float32Array, x: Float32Array, gates: Weight[], ups: Weight[], downs: Weight[], coef: Float32Array): void;
   /**
+   * Several tokens through their experts in one call: listed expert j serves the tokens rows[offsets[j] ..
+   * offsets[j+1]) with weights coef[offsets[j] ..]; out[T, hidden] = Σ_j Σ_i coef·downs[j](silu(gates[j]·x_t) ⊙
+   * ups[j]·x_t), x: [T, hidden], added in the order listed (expert by expert, token by token).
+   */
+  moeTokens(out: Float32Array, x: Float32Array, T: number, gates: Weight[], ups: Weight[], downs: Weight[],
+    rows: Int32Array, offsets: Int32Array, coef: Float32Array): void;
+  /**
    * Optional fast quantizer: an f32/bf16/f16 weight (cols divisible by 32) → a q8_0 / q4_0 weight's bytes
    * (rows × weightRowBytes) in `data`; the same bytes as server/engine/quantize.ts computes.
    */

@@ -76,6 +76,7 @@ export const kernels: Kernels = {
   matmulBatch: (...a) => load().matmulBatch(...a),
   matmulHeads: (...a) => load().matmulHeads(...a),
   moeExperts: (...a) => load().moeExperts(...a),
+  moeTokens: (...a) => load().moeTokens(...a),
   quantize: (...a) => load().quantize(...a),
   allocWeightBytes: (...a) => load().allocWeightBytes(...a),
   rmsnorm: (...a) => load().rmsnorm(...a),

@@ -164,6 +164,30 @@ for (const threads of THREADS) {
 }
 
 for (const threads of THREADS) {
+  test(`moeTokens (several tokens through their experts) matches the reference (${threads} thread(s))`, () => {
+    const H = 2048, T = 7, sizes = [96, 64, 128, 40];
+    const dts: WeightDType[] = ['bf16', 'q8_0', 'q4_0', 'f32'];
+    const gates = sizes.map((I, j) => randWeight(dts[j], I, H, 510 + j));
+    const ups = sizes.map((I, j) => randWeight(dts[j], I, H, 610 + j));
+    const downs = sizes.map((I, j) => randWeight(dts[j] === 'q4_0' ? 'q8_0' : dts[j], H, I, 710 + j));
+    // Expert 0 serves every token (a shared expert), 1 two tokens (decode rows), 2 none, 3 four (tiles).
+    const rows = Int32Array.from([0, 1, 2, 3, 4, 5, 6, 5, 2, 6, 0, 3, 1]);
+    const offsets = Int32Array.from([0, 7, 9, 9, 13]);
+    const coef = Float32Array.from([1, 1, 1, 1, 1, 1, 1, 0.25, -0.5, 0.75, 1.5, -2, 0.125]);
+    const x = randArray(T * H, 820);
+    const want = new Float32Array(T * H);
+    ref.moeTokens(want, x, T, gates, ups, downs, rows, offsets, coef);
+    const got = new Float32Array(T * H).fill(NaN);
+    withThreads(kernels, threads, () => kernels.moeTokens(got, x, T, gates, ups, downs, rows, offsets, coef));
+    const scale = want.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+    assertClose(got, want, scale, 'moeTokens', 1e-4);
+    assert.throws(() => kernels.moeTokens(got, x, T, gates, ups, downs, Int32Array.from([...rows.slice(0, 12), 7]), offsets, coef), /not a token index/);
+    assert.throws(() => kernels.moeTokens(got, x, T, gates, ups, downs, rows, Int32Array.from([0, 7, 9, 9, 12]), coef), /offsets must run/);
+    assert.throws(() => kernels.moeTokens(got, x, T, gates, ups, downs, rows, Int32Array.from([0, 9, 7, 9, 13]), coef), /must not decrease/);
+  });
+}
+
+for (const threads of THREADS) {
   test(`matmulBatch equals one matmul per weight, shared and separate inputs, every dtype (${threads} thread(s))`, () => {
     withThreads(kernels, threads, () => {
       for (const m of [1, 3]) {

@@ -219,6 +219,19 @@ function moeExperts(out: Float32Array, x: Float32Array, gates: Weight[], ups: We
   for (let n = 0; n < H; n++) out[n] = acc[n];
 }
 
+function moeTokens(out: Float32Array, x: Float32Array, T: number, gates: Weight[], ups: Weight[], downs: Weight[],
+  rows: Int32Array, offsets: Int32Array, coef: Float32Array): void {
+  const H = downs[0].rows, K = gates[0].cols;
+  out.fill(0, 0, T * H);
+  gates.forEach((g, j) => {
+    for (let i = offsets[j]; i < offsets[j + 1]; i++) {
+      const y = new Float32Array(H);
+      moeExperts(y, x.subarray(rows[i] * K, (rows[i] + 1) * K), [g], [ups[j]], [downs[j]], Float32Array.of(1));
+      axpy(out.subarray(rows[i] * H, (rows[i] + 1) * H), y, coef[i], H);
+    }
+  });
+}
+
 /** The reference implementation of the kernel contract (single-threaded). */
 export const referenceKernels: Kernels = {
   backend: 'typescript-reference',
@@ -228,6 +241,7 @@ export const referenceKernels: Kernels = {
   matmulBatch,
   matmulHeads,
   moeExperts,
+  moeTokens,
   rmsnorm,
   softmax,
   rope,

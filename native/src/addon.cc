@@ -433,6 +433,89 @@ Napi::Value MoeExperts(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// moeTokens(out, x, T, gates, ups, downs, rows, offsets, coef): several tokens through their experts in one
+// call. Listed expert j serves the tokens rows[offsets[j] .. offsets[j+1]) with weights coef[offsets[j] ..]:
+// out[T, H] = Σ_j Σ_i coef·down_j(silu(gate_j·x_t) ⊙ up_j·x_t). Each expert's tokens are gathered into one
+// block of rows; all gate/up rows go through the threads as one run, then all down rows; the results are added
+// in the order listed, expert by expert, token by token, with axpy: the sums of per-expert calls then axpy.
+Napi::Value MoeTokens(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  needArgs(info, 9, "moeTokens");
+  const F32 out = f32Arg(info[0], "moeTokens: out"), x = f32Arg(info[1], "moeTokens: x");
+  const int64_t T = intArg(info[2], "moeTokens: T", 1);
+  for (int i = 3; i <= 5; ++i)
+    if (!info[i].IsArray()) typeError(env, "moeTokens: gates, ups and downs must be arrays of Weight objects");
+  for (int i = 6; i <= 7; ++i)
+    if (!info[i].IsTypedArray() || info[i].As<Napi::TypedArray>().TypedArrayType() != napi_int32_array)
+      typeError(env, std::string("moeTokens: ") + (i == 6 ? "rows" : "offsets") + " must be an Int32Array");
+  const F32 coef = f32Arg(info[8], "moeTokens: coef");
+  Napi::Array ga = info[3].As<Napi::Array>(), ua = info[4].As<Napi::Array>(), da = info[5].As<Napi::Array>();
+  const Napi::Int32Array rowsA = info[6].As<Napi::Int32Array>(), offA = info[7].As<Napi::Int32Array>();
+  const int64_t E = ga.Length();
+  if ((int64_t)ua.Length() != E || (int64_t)da.Length() != E || (int64_t)offA.ElementLength() != E + 1)
+    typeError(env, "moeTokens: gates, ups and downs must have one entry per expert, offsets one more");
+  if (E == 0) typeError(env, "moeTokens: needs at least one expert");
+  const int32_t* rows = rowsA.Data();
+  const int32_t* off = offA.Data();
+  const int64_t pairs = (int64_t)rowsA.ElementLength();
+  if (off[0] != 0 || off[E] != pairs || coef.n < pairs) typeError(env, "moeTokens: offsets must run from 0 to rows.length, coef as long as rows");
+  std::vector<MatmulArgs> g(E), u(E), d(E);
+  for (int64_t j = 0; j < E; ++j) {
+    if (off[j + 1] < off[j]) typeError(env, "moeTokens: offsets must not decrease");
+    g[j] = weightArg(env, ga.Get((uint32_t)j), "moeTokens", "gates", j);
+    u[j] = weightArg(env, ua.Get((uint32_t)j), "moeTokens", "ups", j);
+    d[j] = weightArg(env, da.Get((uint32_t)j), "moeTokens", "downs", j);
+    if (u[j].N != g[j].N || u[j].K != g[j].K || d[j].K != g[j].N || g[j].K != g[0].K || d[j].N != d[0].N)
+      typeError(env, "moeTokens: expert " + std::to_string(j) + " has mismatched gate/up/down shapes");
+  }
+  const int64_t K = g[0].K, H = d[0].N;
+  needLen(env, x, T * K, "moeTokens: x");
+  needLen(env, out, T * H, "moeTokens: out");
+  if (overlaps(out, x)) typeError(env, "moeTokens: out must not overlap x");
+  for (int64_t i = 0; i < pairs; ++i)
+    if (rows[i] < 0 || rows[i] >= T) typeError(env, "moeTokens: rows[" + std::to_string(i) + "] is not a token index below T");
+  // Scratch: gathered inputs [pairs, K], gate and up [Σ m_j·I_j], down outputs [pairs, H].
+  std::vector<int64_t> hOff(E + 1, 0);
+  for (int64_t j = 0; j < E; ++j) hOff[j + 1] = hOff[j] + (off[j + 1] - off[j]) * g[j].N;
+  // Kept across calls (per JS thread): fresh memory of this size (tens of MB for a prefill chunk) is paged in on
+  // first write, at ~8 µs per 4 KiB page on a VM. Every element used is written before it is read.
+  thread_local std::vector<float> scratch;
+  const size_t need = (size_t)(pairs * K + 2 * hOff[E] + pairs * H);
+  if (scratch.size() < need) scratch.resize(need);
+  float* const xs = scratch.data();
+  float* const gate = xs + pairs * K;
+  float* const up = gate + hOff[E];
+  float* const parts = up + hOff[E];
+  for (int64_t i = 0; i < pairs; ++i) std::memcpy(xs + i * K, x.p + rows[i] * K, (size_t)K * sizeof(float));
+  PreparedInputs prepared;
+  std::vector<MatmulArgs> gateUp, downs;
+  int64_t work = 0;
+  for (int64_t j = 0; j < E; ++j) {
+    const int64_t m = off[j + 1] - off[j];
+    if (!m) continue;
+    g[j].x = u[j].x = xs + off[j] * K;
+    g[j].m = u[j].m = d[j].m = m;
+    g[j].out = gate + hOff[j];
+    u[j].out = up + hOff[j];
+    d[j].x = gate + hOff[j];
+    d[j].out = parts + off[j] * H;
+    work += 3 * m * g[j].N * K;
+    prepared.attach(g[j]);
+    prepared.attach(u[j]);
+    gateUp.push_back(g[j]), gateUp.push_back(u[j]);
+    downs.push_back(d[j]);
+  }
+  const IsaKernels& k = activeKernels();
+  const int threads = threadsFor(work);
+  matmulRows(gateUp, threads);
+  k.siluMul(gate, gate, up, 0, hOff[E]);
+  for (MatmulArgs& a : downs) prepared.attach(a);
+  matmulRows(downs, threads);
+  std::memset(out.p, 0, (size_t)(T * H) * sizeof(float));
+  for (int64_t i = 0; i < pairs; ++i) k.axpy(out.p + rows[i] * H, parts + i * H, coef.p[i], 0, H);
+  return env.Undefined();
+}
+
 // Exact f16 → f32 (for quantizing f16 checkpoints).
 float halfToFloat(uint16_t h) {
   const uint32_t sign = (uint32_t)(h & 0x8000) << 16, exp = (h >> 10) & 0x1f, man = h & 0x3ff;
@@ -836,6 +919,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("matmulBatch", Napi::Function::New(env, MatmulBatch));
   exports.Set("matmulHeads", Napi::Function::New(env, MatmulHeads));
   exports.Set("moeExperts", Napi::Function::New(env, MoeExperts));
+  exports.Set("moeTokens", Napi::Function::New(env, MoeTokens));
   exports.Set("readBandwidth", Napi::Function::New(env, ReadBandwidth));
   exports.Set("quantize", Napi::Function::New(env, Quantize));
   exports.Set("copyToHugePages", Napi::Function::New(env, CopyToHugePages));

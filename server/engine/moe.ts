@@ -2,7 +2,7 @@
 import type { Kernels } from '../../native/api';
 import type { ModelConfig } from './config';
 import { mlpForward } from './mlp';
-import type { MoeWeights } from './weights';
+import type { MlpWeights, MoeWeights } from './weights';
 
 export interface Route {
   experts: number[];
@@ -81,9 +81,24 @@ function moeTokenFused(k: Kernels, w: MoeWeights, route: Route, x: Float32Array,
   k.moeExperts(out, x, experts.map((m) => m.gate), experts.map((m) => m.up), experts.map((m) => m.down), coef);
 }
 
+/** Several tokens in one kernel call: the shared experts first (every token, weight 1), then each routed expert with its tokens. */
+function moeTokensFused(k: Kernels, w: MoeWeights, perExpert: { tokens: number[]; weights: number[] }[], x: Float32Array, T: number, out: Float32Array): void {
+  const experts: MlpWeights[] = [], rows: number[] = [], coef: number[] = [], offsets = [0];
+  const add = (m: MlpWeights, tokens: number[], weights: number[]): void => {
+    experts.push(m);
+    rows.push(...tokens);
+    coef.push(...weights);
+    offsets.push(rows.length);
+  };
+  if (w.shared) add(w.shared, Array.from({ length: T }, (_, t) => t), new Array<number>(T).fill(1));
+  perExpert.forEach((p, e) => p.tokens.length && add(w.experts[e], p.tokens, p.weights));
+  k.moeTokens(out, x, T, experts.map((m) => m.gate), experts.map((m) => m.up), experts.map((m) => m.down),
+    Int32Array.from(rows), Int32Array.from(offsets), Float32Array.from(coef));
+}
+
 /**
  * out[T, hidden] = Σ_experts weight·expert(x) + shared_experts(x), for x [T, hidden]. A single token
- * (decode) goes through one fused call unless `fused` is false; several tokens are grouped per expert.
+ * (decode) goes through one fused call unless `fused` is false; several tokens are grouped per expert (one fused call too).
  */
 export function moeForward(k: Kernels, cfg: ModelConfig, w: MoeWeights, x: Float32Array, T: number, out: Float32Array, fused = true): void {
   const H = cfg.hiddenSize;
@@ -100,6 +115,7 @@ export function moeForward(k: Kernels, cfg: ModelConfig, w: MoeWeights, x: Float
       perExpert[e].weights.push(r.weights[j]);
     });
   }
+  if (fused) return moeTokensFused(k, w, perExpert, x, T, out);
   if (w.shared) mlpForward(k, w.shared, x, T, out);
   else out.fill(0, 0, T * H);
   for (let e = 0; e < E; e++) {

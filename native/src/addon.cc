@@ -443,6 +443,7 @@ Napi::Value MoeTokens(const Napi::CallbackInfo& info) {
   needArgs(info, 9, "moeTokens");
   const F32 out = f32Arg(info[0], "moeTokens: out"), x = f32Arg(info[1], "moeTokens: x");
   const int64_t T = intArg(info[2], "moeTokens: T", 1);
+  if (T > INT32_MAX) typeError(env, "moeTokens: T must be below 2^31 (rows are Int32Array token indices)");
   for (int i = 3; i <= 5; ++i)
     if (!info[i].IsArray()) typeError(env, "moeTokens: gates, ups and downs must be arrays of Weight objects");
   for (int i = 6; i <= 7; ++i)
@@ -455,13 +456,8 @@ Napi::Value MoeTokens(const Napi::CallbackInfo& info) {
   if ((int64_t)ua.Length() != E || (int64_t)da.Length() != E || (int64_t)offA.ElementLength() != E + 1)
     typeError(env, "moeTokens: gates, ups and downs must have one entry per expert, offsets one more");
   if (E == 0) typeError(env, "moeTokens: needs at least one expert");
-  const int32_t* rows = rowsA.Data();
-  const int32_t* off = offA.Data();
-  const int64_t pairs = (int64_t)rowsA.ElementLength();
-  if (off[0] != 0 || off[E] != pairs || coef.n < pairs) typeError(env, "moeTokens: offsets must run from 0 to rows.length, coef as long as rows");
   std::vector<MatmulArgs> g(E), u(E), d(E);
   for (int64_t j = 0; j < E; ++j) {
-    if (off[j + 1] < off[j]) typeError(env, "moeTokens: offsets must not decrease");
     g[j] = weightArg(env, ga.Get((uint32_t)j), "moeTokens", "gates", j);
     u[j] = weightArg(env, ua.Get((uint32_t)j), "moeTokens", "ups", j);
     d[j] = weightArg(env, da.Get((uint32_t)j), "moeTokens", "downs", j);
@@ -469,16 +465,25 @@ Napi::Value MoeTokens(const Napi::CallbackInfo& info) {
       typeError(env, "moeTokens: expert " + std::to_string(j) + " has mismatched gate/up/down shapes");
   }
   const int64_t K = g[0].K, H = d[0].N;
-  needLen(env, x, T * K, "moeTokens: x");
-  needLen(env, out, T * H, "moeTokens: out");
+  if (T > x.n / K) typeError(env, "moeTokens: x must hold T rows of " + std::to_string(K));
+  if (T > out.n / H) typeError(env, "moeTokens: out must hold T rows of " + std::to_string(H));
   if (overlaps(out, x)) typeError(env, "moeTokens: out must not overlap x");
+  // Copies, checked once the weights have been read (their getters may run JavaScript) and safe from `out`.
+  const std::vector<int32_t> rows(rowsA.Data(), rowsA.Data() + rowsA.ElementLength());
+  const std::vector<int32_t> off(offA.Data(), offA.Data() + offA.ElementLength());
+  const int64_t pairs = (int64_t)rows.size();
+  if (off[0] != 0 || off[E] != pairs || coef.n < pairs) typeError(env, "moeTokens: offsets must run from 0 to rows.length, coef as long as rows");
+  for (int64_t j = 0; j < E; ++j)
+    if (off[j + 1] < off[j]) typeError(env, "moeTokens: offsets must not decrease");
+  const std::vector<float> weight(coef.p, coef.p + pairs);
   for (int64_t i = 0; i < pairs; ++i)
     if (rows[i] < 0 || rows[i] >= T) typeError(env, "moeTokens: rows[" + std::to_string(i) + "] is not a token index below T");
   // Scratch: gathered inputs [pairs, K], gate and up [Σ m_j·I_j], down outputs [pairs, H].
   std::vector<int64_t> hOff(E + 1, 0);
   for (int64_t j = 0; j < E; ++j) hOff[j + 1] = hOff[j] + (off[j + 1] - off[j]) * g[j].N;
-  // Kept across calls (per JS thread): fresh memory of this size (tens of MB for a prefill chunk) is paged in on
-  // first write, at ~8 µs per 4 KiB page on a VM. Every element used is written before it is read.
+  // Kept across calls (per JS thread), as large as the largest call (a 256-token prefill chunk of V2-Lite: ~50 MB):
+  // fresh memory of this size is paged in on first write, at ~8 µs per 4 KiB page on a VM, and made prefill ~30%
+  // slower. Every element used is written before it is read.
   thread_local std::vector<float> scratch;
   const size_t need = (size_t)(pairs * K + 2 * hOff[E] + pairs * H);
   if (scratch.size() < need) scratch.resize(need);
@@ -508,11 +513,11 @@ Napi::Value MoeTokens(const Napi::CallbackInfo& info) {
   const IsaKernels& k = activeKernels();
   const int threads = threadsFor(work);
   matmulRows(gateUp, threads);
-  k.siluMul(gate, gate, up, 0, hOff[E]);
+  parallel(hOff[E], 64, threadsFor(hOff[E] * 16), [&](int, int64_t b, int64_t e) { k.siluMul(gate, gate, up, b, e); });
   for (MatmulArgs& a : downs) prepared.attach(a);
   matmulRows(downs, threads);
   std::memset(out.p, 0, (size_t)(T * H) * sizeof(float));
-  for (int64_t i = 0; i < pairs; ++i) k.axpy(out.p + rows[i] * H, parts + i * H, coef.p[i], 0, H);
+  for (int64_t i = 0; i < pairs; ++i) k.axpy(out.p + rows[i] * H, parts + i * H, weight[i], 0, H);
   return env.Undefined();
 }
 
@@ -872,8 +877,8 @@ Napi::Value Attention(const Napi::CallbackInfo& info) {
     thread_local std::vector<float> scores;  // per-thread scratch, reused across calls
     if ((int64_t)scores.size() < scratch) scores.resize(scratch);
     if (a.headChunk < 4) return kern.attention(a, b, e, scores.data());
-    // Many heads on one kv head (absorbed MLA over a long context): the register-tiled passes of decoding,
-    // one item at a time.
+    // Groups of 4+ query heads per kv head (absorbed MLA over a long context, its chunks of many tokens): the
+    // register-tiled passes of decoding, one item at a time.
     for (int64_t item = b; item < e; ++item) {
       const int64_t c = item % chunks, kvh = (item / chunks) % a.nKvHeads, t = item / chunks / a.nKvHeads;
       const int64_t h0 = kvh * group + c * a.headChunk;

@@ -84,9 +84,10 @@ struct IsaKernels {
   void (*attention)(const AttnArgs& a, int64_t i0, int64_t i1, float* scratch);
   // Index of the first largest value of x[0, n), NaNs passed over (0 when x[0] is NaN).
   int64_t (*argmax)(const float* x, int64_t n);
-  // Decoding attention in two passes the caller splits over threads. Scores: scores[g·ldS + j] = scale·q_g·k_j
-  // for heads h0..h0+G−1 of query row t and keys [j0, j1) of kv head kvh. Values: output columns [d0, d1) of
-  // those heads, o_g = Σ_{j<n} p[g·ldS + j]·v_j, with p the normalized scores.
+  // Decoding attention in passes the caller splits over threads (scores, then a softmax per row, then values).
+  // Scores: scores[g·ldS + j] = scale·q_g·k_j for G query rows from head h0 of token t (row g at q + t·qT +
+  // (h0 + g)·qH: heads of one token, or, with token-major rows, the following tokens' too) and keys [j0, j1) of
+  // kv head kvh. Values: output columns [d0, d1) of those rows, o_g = Σ_{j<n} p[g·ldS + j]·v_j, p the weights.
   void (*attnScores)(const AttnArgs& a, int64_t t, int64_t h0, int64_t G, int64_t kvh, int64_t j0, int64_t j1,
                      float* scores, int64_t ldS);
   void (*attnValues)(const AttnArgs& a, int64_t t, int64_t h0, int64_t G, int64_t kvh, int64_t n, const float* p,

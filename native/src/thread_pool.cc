@@ -123,7 +123,7 @@ void parallelRanges(ThreadPool& pool, int64_t total, int64_t align, int threads,
   // Each range is cut into pieces at fixed places: every piece is half of what the range has left after the
   // pieces before it (at least minPiece). The cuts depend only on the range, so every row lies in the same piece,
   // read the same way (stretches), whichever thread takes it and whenever: results do not depend on timing.
-  constexpr int kMaxPieces = 40;  // halving from < 2^31 units down to minPiece takes at most 33
+  constexpr int kMaxPieces = 40;  // a range is < 32 minPieces + n, so halving makes at most ~8 pieces
   struct alignas(64) Range {
     std::atomic<uint64_t> fb;  // index of the next piece from the front << 32 | one past the last piece left
     int64_t cuts[kMaxPieces + 1];

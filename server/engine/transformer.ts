@@ -15,7 +15,7 @@ const MAX_EXPANDED_KEYS = 1024;
 export class Transformer {
   readonly rope: RopeParams;
 
-  /** `fusedMoe` false keeps decode on per-expert kernel calls (the benchmark's naive path). */
+  /** `fusedMoe` false keeps MoE layers (and the dense MLP) on per-expert kernel calls (the benchmark's naive path). */
   constructor(readonly k: Kernels, readonly cfg: ModelConfig, readonly w: ModelWeights, readonly fusedMoe = true) {
     this.rope = ropeParams(cfg);
   }

@@ -366,6 +366,27 @@ Napi::Value MatmulHeads(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// The gate, up and down weights of E experts (arrays at info[i0 .. i0+2]), checked to be SwiGLU experts of one
+// hidden size: gate/up [I_j, K], down [H, I_j].
+void expertArgs(const Napi::CallbackInfo& info, int i0, const char* fn, std::vector<MatmulArgs>& g,
+                std::vector<MatmulArgs>& u, std::vector<MatmulArgs>& d) {
+  Napi::Env env = info.Env();
+  for (int i = i0; i <= i0 + 2; ++i)
+    if (!info[i].IsArray()) typeError(env, std::string(fn) + ": gates, ups and downs must be arrays of Weight objects");
+  Napi::Array ga = info[i0].As<Napi::Array>(), ua = info[i0 + 1].As<Napi::Array>(), da = info[i0 + 2].As<Napi::Array>();
+  const int64_t E = ga.Length();
+  if ((int64_t)ua.Length() != E || (int64_t)da.Length() != E) typeError(env, std::string(fn) + ": gates, ups and downs must have the same length");
+  if (E == 0) typeError(env, std::string(fn) + ": needs at least one expert");
+  g.resize(E), u.resize(E), d.resize(E);
+  for (int64_t j = 0; j < E; ++j) {
+    g[j] = weightArg(env, ga.Get((uint32_t)j), fn, "gates", j);
+    u[j] = weightArg(env, ua.Get((uint32_t)j), fn, "ups", j);
+    d[j] = weightArg(env, da.Get((uint32_t)j), fn, "downs", j);
+    if (u[j].N != g[j].N || u[j].K != g[j].K || d[j].K != g[j].N || g[j].K != g[0].K || d[j].N != d[0].N)
+      typeError(env, std::string(fn) + ": expert " + std::to_string(j) + " has mismatched gate/up/down shapes");
+  }
+}
+
 // moeExperts(out, x, gates, ups, downs, coef): one token through several SwiGLU experts at once,
 // out[H] = Σ_j coef[j] · down_j(silu(gate_j·x) ⊙ up_j·x). Only the listed experts' weights are read,
 // and the whole layer costs two thread-pool hand-offs (gate/up rows of all experts, then down rows).
@@ -374,23 +395,12 @@ Napi::Value MoeExperts(const Napi::CallbackInfo& info) {
   needArgs(info, 6, "moeExperts");
   const F32 out = f32Arg(info[0], "moeExperts: out"), x = f32Arg(info[1], "moeExperts: x");
   const F32 coef = f32Arg(info[5], "moeExperts: coef");
-  for (int i = 2; i <= 4; ++i)
-    if (!info[i].IsArray()) typeError(env, "moeExperts: gates, ups and downs must be arrays of Weight objects");
-  Napi::Array ga = info[2].As<Napi::Array>(), ua = info[3].As<Napi::Array>(), da = info[4].As<Napi::Array>();
-  const int64_t E = ga.Length();
-  if ((int64_t)ua.Length() != E || (int64_t)da.Length() != E || coef.n < E)
-    typeError(env, "moeExperts: gates, ups, downs and coef must have the same length");
-  if (E == 0) typeError(env, "moeExperts: needs at least one expert");
-  std::vector<MatmulArgs> g(E), u(E), d(E);
+  std::vector<MatmulArgs> g, u, d;
+  expertArgs(info, 2, "moeExperts", g, u, d);
+  const int64_t E = (int64_t)g.size();
+  if (coef.n < E) typeError(env, "moeExperts: coef must have one weight per expert");
   std::vector<int64_t> hOff(E + 1, 0);  // offsets of each expert's intermediate in the scratch
-  for (int64_t j = 0; j < E; ++j) {
-    g[j] = weightArg(env, ga.Get((uint32_t)j), "moeExperts", "gates", j);
-    u[j] = weightArg(env, ua.Get((uint32_t)j), "moeExperts", "ups", j);
-    d[j] = weightArg(env, da.Get((uint32_t)j), "moeExperts", "downs", j);
-    if (u[j].N != g[j].N || u[j].K != g[j].K || d[j].K != g[j].N || g[j].K != g[0].K || d[j].N != d[0].N)
-      typeError(env, "moeExperts: expert " + std::to_string(j) + " has mismatched gate/up/down shapes");
-    hOff[j + 1] = hOff[j] + g[j].N;
-  }
+  for (int64_t j = 0; j < E; ++j) hOff[j + 1] = hOff[j] + g[j].N;
   const int64_t K = g[0].K, H = d[0].N, inter = hOff[E];
   needLen(env, x, K, "moeExperts: x");
   needLen(env, out, H, "moeExperts: out");
@@ -444,26 +454,15 @@ Napi::Value MoeTokens(const Napi::CallbackInfo& info) {
   const F32 out = f32Arg(info[0], "moeTokens: out"), x = f32Arg(info[1], "moeTokens: x");
   const int64_t T = intArg(info[2], "moeTokens: T", 1);
   if (T > INT32_MAX) typeError(env, "moeTokens: T must be below 2^31 (rows are Int32Array token indices)");
-  for (int i = 3; i <= 5; ++i)
-    if (!info[i].IsArray()) typeError(env, "moeTokens: gates, ups and downs must be arrays of Weight objects");
   for (int i = 6; i <= 7; ++i)
     if (!info[i].IsTypedArray() || info[i].As<Napi::TypedArray>().TypedArrayType() != napi_int32_array)
       typeError(env, std::string("moeTokens: ") + (i == 6 ? "rows" : "offsets") + " must be an Int32Array");
   const F32 coef = f32Arg(info[8], "moeTokens: coef");
-  Napi::Array ga = info[3].As<Napi::Array>(), ua = info[4].As<Napi::Array>(), da = info[5].As<Napi::Array>();
   const Napi::Int32Array rowsA = info[6].As<Napi::Int32Array>(), offA = info[7].As<Napi::Int32Array>();
-  const int64_t E = ga.Length();
-  if ((int64_t)ua.Length() != E || (int64_t)da.Length() != E || (int64_t)offA.ElementLength() != E + 1)
-    typeError(env, "moeTokens: gates, ups and downs must have one entry per expert, offsets one more");
-  if (E == 0) typeError(env, "moeTokens: needs at least one expert");
-  std::vector<MatmulArgs> g(E), u(E), d(E);
-  for (int64_t j = 0; j < E; ++j) {
-    g[j] = weightArg(env, ga.Get((uint32_t)j), "moeTokens", "gates", j);
-    u[j] = weightArg(env, ua.Get((uint32_t)j), "moeTokens", "ups", j);
-    d[j] = weightArg(env, da.Get((uint32_t)j), "moeTokens", "downs", j);
-    if (u[j].N != g[j].N || u[j].K != g[j].K || d[j].K != g[j].N || g[j].K != g[0].K || d[j].N != d[0].N)
-      typeError(env, "moeTokens: expert " + std::to_string(j) + " has mismatched gate/up/down shapes");
-  }
+  std::vector<MatmulArgs> g, u, d;
+  expertArgs(info, 3, "moeTokens", g, u, d);
+  const int64_t E = (int64_t)g.size();
+  if ((int64_t)offA.ElementLength() != E + 1) typeError(env, "moeTokens: offsets must have one entry per expert and one more");
   const int64_t K = g[0].K, H = d[0].N;
   if (T > x.n / K) typeError(env, "moeTokens: x must hold T rows of " + std::to_string(K));
   if (T > out.n / H) typeError(env, "moeTokens: out must hold T rows of " + std::to_string(H));
@@ -832,28 +831,33 @@ Napi::Value Attention(const Napi::CallbackInfo& info) {
   const int64_t keys = a.pastLen + a.tq < a.tk ? a.pastLen + a.tq : a.tk;
   const int64_t scratch = a.headChunk * a.tk;
   const int threads = threadsFor(a.nHeads * a.tq * keys * (a.dk + a.dv));
+  // Keys token t may see (causal, past the cache's start).
+  auto causalKeys = [&](int64_t t) { return a.pastLen + t + 1 < a.tk ? a.pastLen + t + 1 : a.tk; };
+  // G query rows from head h0 of token t against keys [0, n) of kv head kvh, in three passes split over the
+  // threads: by keys (scores), rows (softmax) and output columns. `mask` may set keys past a row's limit to -inf.
+  thread_local std::vector<float> probs;  // [G, n] scores, then weights; reused across calls
+  auto splitPasses = [&](int64_t t, int64_t h0, int64_t G, int64_t kvh, int64_t n, auto&& mask) {
+    if ((int64_t)probs.size() < G * n) probs.resize((size_t)(G * n));
+    float* p = probs.data();
+    parallel(n, 16, threads, [&](int, int64_t b, int64_t e) { kern.attnScores(a, t, h0, G, kvh, b, e, p, n); });
+    mask(p);
+    parallel(G, 1, threadsFor(G * n * 16), [&](int, int64_t b, int64_t e) { kern.softmax(p, n, b, e); });
+    parallel(a.dv, 16, threads, [&](int, int64_t b, int64_t e) { kern.attnValues(a, t, h0, G, kvh, n, p, n, b, e); });
+  };
   if (a.nKvHeads == 1 && a.qT == a.nHeads * a.qH && a.oT == a.nHeads * a.oH && keys >= 16 && a.tq <= 16) {
     // Decoding or a keystroke's few tokens on one kv head with token-major rows (absorbed MLA): the query rows
-    // of the tokens are one flat list, row t·heads + h. A group of tokens (their scores within ~1 MB) goes
-    // through three passes split over the threads, by keys (scores), rows (softmax) and output columns, so each
-    // key is read once for all of their rows; a row's keys past its causal limit get -inf (weight 0). Nine
-    // tokens after 2048: 17.9 → 14.5 ms for 4 layers (compute-bound now). Longer chunks gained nothing over
-    // the items below (64 tokens after 1024: 12 → 14-15 ms) and keep them.
-    thread_local std::vector<float> probs;  // [rows, nmax] scores, then weights; reused across calls
-    const int64_t perGroup = (int64_t(1) << 18) / (a.nHeads * a.tk) > 1 ? (int64_t(1) << 18) / (a.nHeads * a.tk) : 1;  // ~1 MB of scores
+    // of the tokens are one flat list, row t·heads + h, so a group of tokens (their scores within ~1 MB) goes
+    // through the passes together and each key is read once for all of their rows; a row's keys past its
+    // causal limit get -inf (weight 0). Nine tokens after 2048: 17.9 → 14.5 ms for 4 layers (compute-bound
+    // now). Longer chunks gained nothing over the items below (64 tokens after 1024: 12 → 14-15 ms).
+    const int64_t perGroup = (int64_t(1) << 18) / (a.nHeads * a.tk) > 1 ? (int64_t(1) << 18) / (a.nHeads * a.tk) : 1;
     for (int64_t t0 = 0; t0 < a.tq; t0 += perGroup) {
-      const int64_t t1 = t0 + perGroup < a.tq ? t0 + perGroup : a.tq, G = (t1 - t0) * a.nHeads;
-      const int64_t nmax = a.pastLen + t1 < a.tk ? a.pastLen + t1 : a.tk;
-      if ((int64_t)probs.size() < G * nmax) probs.resize((size_t)(G * nmax));
-      float* p = probs.data();
-      parallel(nmax, 16, threads, [&](int, int64_t b, int64_t e) { kern.attnScores(a, t0, 0, G, 0, b, e, p, nmax); });
-      for (int64_t t = t0; t < t1; ++t) {
-        const int64_t n = a.pastLen + t + 1 < a.tk ? a.pastLen + t + 1 : a.tk;
-        for (int64_t r = (t - t0) * a.nHeads; r < (t - t0 + 1) * a.nHeads; ++r)
-          for (int64_t j = n; j < nmax; ++j) p[r * nmax + j] = -INFINITY;
-      }
-      parallel(G, 1, threadsFor(G * nmax * 16), [&](int, int64_t b, int64_t e) { kern.softmax(p, nmax, b, e); });
-      parallel(a.dv, 16, threads, [&](int, int64_t b, int64_t e) { kern.attnValues(a, t0, 0, G, 0, nmax, p, nmax, b, e); });
+      const int64_t t1 = t0 + perGroup < a.tq ? t0 + perGroup : a.tq, nmax = causalKeys(t1 - 1);
+      splitPasses(t0, 0, (t1 - t0) * a.nHeads, 0, nmax, [&](float* p) {
+        for (int64_t t = t0; t < t1; ++t)
+          for (int64_t r = (t - t0) * a.nHeads; r < (t - t0 + 1) * a.nHeads; ++r)
+            for (int64_t j = causalKeys(t); j < nmax; ++j) p[r * nmax + j] = -INFINITY;
+      });
     }
     return env.Undefined();
   }
@@ -861,16 +865,8 @@ Napi::Value Attention(const Napi::CallbackInfo& info) {
     // Decoding on other layouts: one or two query rows, every head of a kv group against all the keys, split
     // the same way instead of by (token, kv head, chunk) items: there are too few of those, and one thread
     // would do all the work.
-    thread_local std::vector<float> probs;  // [group, n] scores, then weights; reused across calls
     for (int64_t t = 0; t < a.tq; ++t)
-      for (int64_t kvh = 0; kvh < a.nKvHeads; ++kvh) {
-        const int64_t n = a.pastLen + t + 1 < a.tk ? a.pastLen + t + 1 : a.tk, h0 = kvh * group;
-        if ((int64_t)probs.size() < group * n) probs.resize((size_t)(group * n));
-        float* p = probs.data();
-        parallel(n, 16, threads, [&](int, int64_t b, int64_t e) { kern.attnScores(a, t, h0, group, kvh, b, e, p, n); });
-        parallel(group, 1, threadsFor(group * n * 16), [&](int, int64_t b, int64_t e) { kern.softmax(p, n, b, e); });
-        parallel(a.dv, 16, threads, [&](int, int64_t b, int64_t e) { kern.attnValues(a, t, h0, group, kvh, n, p, n, b, e); });
-      }
+      for (int64_t kvh = 0; kvh < a.nKvHeads; ++kvh) splitPasses(t, kvh * group, group, kvh, causalKeys(t), [](float*) {});
     return env.Undefined();
   }
   parallel(items, 1, threads, [&](int, int64_t b, int64_t e) {
@@ -883,7 +879,7 @@ Napi::Value Attention(const Napi::CallbackInfo& info) {
       const int64_t c = item % chunks, kvh = (item / chunks) % a.nKvHeads, t = item / chunks / a.nKvHeads;
       const int64_t h0 = kvh * group + c * a.headChunk;
       const int64_t G = group - c * a.headChunk < a.headChunk ? group - c * a.headChunk : a.headChunk;
-      const int64_t n = a.pastLen + t + 1 < a.tk ? a.pastLen + t + 1 : a.tk;
+      const int64_t n = causalKeys(t);
       kern.attnScores(a, t, h0, G, kvh, 0, n, scores.data(), n);
       kern.softmax(scores.data(), n, 0, G);
       kern.attnValues(a, t, h0, G, kvh, n, scores.data(), n, 0, a.dv);

@@ -45,3 +45,11 @@ test('a clone into recycled buffers holds exactly the prefix rows; growth hands 
   assert.notEqual(c.layers[0].data, before);
   assert.equal(pool.take(before.length), before);
 });
+
+test('a cache grows while a quarter of its rows would still be spare, not when it is full', () => {
+  const s = new SequenceCache(2, 4, 64);
+  s.reserve(51); // 51 + 12 < 64: fits with room to spare
+  assert.equal(s.layers[0].data.length, 64 * 4);
+  s.reserve(60); // 60 rows fit in 64, but fewer than a quarter would be spare: grow now (a prompt being prefilled)
+  assert.equal(s.layers[0].data.length, 128 * 4);
+});

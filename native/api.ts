@@ -84,11 +84,6 @@ export interface Kernels {
    */
   matmulHeads(out: Float32Array, x: Float32Array, w: Weight, heads: number, xStride: number, outStride: number): void;
   /**
-   * One token through several SwiGLU experts in one call (only their weights are read):
-   * out[hidden] = Σ_j coef[j] · downs[j](silu(gates[j]·x) ⊙ ups[j]·x), x: [hidden].
-   */
-  moeExperts(out: Float32Array, x: Float32Array, gates: Weight[], ups: Weight[], downs: Weight[], coef: Float32Array): void;
-  /**
    * Several tokens through their experts in one call: listed expert j serves the tokens rows[offsets[j] ..
    * offsets[j+1]) with weights coef[offsets[j] ..]; out[T, hidden] = Σ_j Σ_i coef·downs[j](silu(gates[j]·x_t) ⊙
    * ups[j]·x_t), x: [T, hidden], added in the order listed (expert by expert, token by token).

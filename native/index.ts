@@ -75,7 +75,6 @@ export const kernels: Kernels = {
   matmul: (...a) => load().matmul(...a),
   matmulBatch: (...a) => load().matmulBatch(...a),
   matmulHeads: (...a) => load().matmulHeads(...a),
-  moeExperts: (...a) => load().moeExperts(...a),
   moeTokens: (...a) => load().moeTokens(...a),
   quantize: (...a) => load().quantize(...a),
   allocWeightBytes: (...a) => load().allocWeightBytes(...a),

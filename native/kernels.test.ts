@@ -144,26 +144,6 @@ test('results do not depend on timing: repeated calls on 2 and 5 threads give th
 });
 
 for (const threads of THREADS) {
-  test(`moeExperts (fused SwiGLU experts) matches the reference, mixed dtypes (${threads} thread(s))`, () => {
-    // 3·Σsizes·H ≈ 1.4M multiply-adds: above the addon's 2^20 threshold, so 2 threads really split the call.
-    const H = 2048, sizes = [64, 40, 128];
-    const dts: WeightDType[] = ['q8_0', 'bf16', 'q4_0'];
-    const gates = sizes.map((I, j) => randWeight(dts[j], I, H, 500 + j));
-    const ups = sizes.map((I, j) => randWeight(dts[j], I, H, 600 + j));
-    const downs = sizes.map((I, j) => randWeight(dts[j] === 'bf16' ? 'bf16' : 'q8_0', H, I, 700 + j));
-    const x = randArray(H, 800), coef = Float32Array.from([0.5, -1.25, 2]);
-    const want = new Float32Array(H);
-    ref.moeExperts(want, x, gates, ups, downs, coef);
-    const got = new Float32Array(H).fill(NaN);
-    withThreads(kernels, threads, () => kernels.moeExperts(got, x, gates, ups, downs, coef));
-    const scale = want.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
-    assertClose(got, want, scale, 'moeExperts', 1e-4);
-    assert.throws(() => kernels.moeExperts(got, x, gates, ups.slice(1), downs, coef), /same length/);
-    assert.throws(() => kernels.moeExperts(got, x, [gates[0]], [ups[1]], [downs[0]], coef), /mismatched/);
-  });
-}
-
-for (const threads of THREADS) {
   test(`moeTokens (several tokens through their experts) matches the reference (${threads} thread(s))`, () => {
     const H = 2048, T = 7, sizes = [96, 64, 128, 40];
     const dts: WeightDType[] = ['bf16', 'q8_0', 'q4_0', 'f32'];
@@ -184,6 +164,14 @@ for (const threads of THREADS) {
     assert.throws(() => kernels.moeTokens(got, x, T, gates, ups, downs, Int32Array.from([...rows.slice(0, 12), 7]), offsets, coef), /not a token index/);
     assert.throws(() => kernels.moeTokens(got, x, T, gates, ups, downs, rows, Int32Array.from([0, 7, 9, 9, 12]), coef), /offsets must run/);
     assert.throws(() => kernels.moeTokens(got, x, T, gates, ups, downs, rows, Int32Array.from([0, 9, 7, 9, 13]), coef), /must not decrease/);
+    assert.throws(() => kernels.moeTokens(got, x, T, gates, ups.slice(1), downs, rows, offsets, coef), /same length/);
+    assert.throws(() => kernels.moeTokens(got, x, T, [gates[0]], [ups[1]], [downs[0]], rows, Int32Array.of(0, 13), coef), /mismatched/);
+    // One token, read where it is (no gather), through two experts and the dense-MLP form (one expert, weight 1).
+    const one = new Float32Array(H).fill(NaN), oneWant = new Float32Array(H);
+    const r1 = Int32Array.of(0, 0), o1 = Int32Array.of(0, 1, 2), c1 = Float32Array.of(0.5, 2);
+    ref.moeTokens(oneWant, x, 1, gates.slice(0, 2), ups.slice(0, 2), downs.slice(0, 2), r1, o1, c1);
+    withThreads(kernels, threads, () => kernels.moeTokens(one, x, 1, gates.slice(0, 2), ups.slice(0, 2), downs.slice(0, 2), r1, o1, c1));
+    assertClose(one, oneWant, oneWant.reduce((m, v) => Math.max(m, Math.abs(v)), 0), 'moeTokens, one token', 1e-4);
   });
 }
 

@@ -203,20 +203,15 @@ function attention(out: Float32Array, q: Float32Array, k: Float32Array, v: Float
   }
 }
 
-function moeExperts(out: Float32Array, x: Float32Array, gates: Weight[], ups: Weight[], downs: Weight[], coef: Float32Array): void {
-  const H = downs[0].rows;
-  const acc = new Float64Array(H);
-  gates.forEach((g, j) => {
-    const gate = new Float32Array(g.rows);
-    const up = new Float32Array(g.rows);
-    matmul(gate, x, 1, g);
-    matmul(up, x, 1, ups[j]);
-    siluMul(gate, gate, up, g.rows);
-    const y = new Float32Array(H);
-    matmul(y, gate, 1, downs[j]);
-    for (let n = 0; n < H; n++) acc[n] += coef[j] * y[n];
-  });
-  for (let n = 0; n < H; n++) out[n] = acc[n];
+/** One token through one SwiGLU expert: down(silu(gate·x) ⊙ up·x), x: [hidden]. */
+function expert(x: Float32Array, g: Weight, up: Weight, down: Weight): Float32Array {
+  const gate = new Float32Array(g.rows), u = new Float32Array(g.rows);
+  matmul(gate, x, 1, g);
+  matmul(u, x, 1, up);
+  siluMul(gate, gate, u, g.rows);
+  const y = new Float32Array(down.rows);
+  matmul(y, gate, 1, down);
+  return y;
 }
 
 function moeTokens(out: Float32Array, x: Float32Array, T: number, gates: Weight[], ups: Weight[], downs: Weight[],
@@ -225,8 +220,7 @@ function moeTokens(out: Float32Array, x: Float32Array, T: number, gates: Weight[
   out.fill(0, 0, T * H);
   gates.forEach((g, j) => {
     for (let i = offsets[j]; i < offsets[j + 1]; i++) {
-      const y = new Float32Array(H);
-      moeExperts(y, x.subarray(rows[i] * K, (rows[i] + 1) * K), [g], [ups[j]], [downs[j]], Float32Array.of(1));
+      const y = expert(x.subarray(rows[i] * K, (rows[i] + 1) * K), g, ups[j], downs[j]);
       axpy(out.subarray(rows[i] * H, (rows[i] + 1) * H), y, coef[i], H);
     }
   });
@@ -240,7 +234,6 @@ export const referenceKernels: Kernels = {
   matmul,
   matmulBatch,
   matmulHeads,
-  moeExperts,
   moeTokens,
   rmsnorm,
   softmax,

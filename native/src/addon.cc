@@ -387,62 +387,6 @@ void expertArgs(const Napi::CallbackInfo& info, int i0, const char* fn, std::vec
   }
 }
 
-// moeExperts(out, x, gates, ups, downs, coef): one token through several SwiGLU experts at once,
-// out[H] = Σ_j coef[j] · down_j(silu(gate_j·x) ⊙ up_j·x). Only the listed experts' weights are read,
-// and the whole layer costs two thread-pool hand-offs (gate/up rows of all experts, then down rows).
-Napi::Value MoeExperts(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  needArgs(info, 6, "moeExperts");
-  const F32 out = f32Arg(info[0], "moeExperts: out"), x = f32Arg(info[1], "moeExperts: x");
-  const F32 coef = f32Arg(info[5], "moeExperts: coef");
-  std::vector<MatmulArgs> g, u, d;
-  expertArgs(info, 2, "moeExperts", g, u, d);
-  const int64_t E = (int64_t)g.size();
-  if (coef.n < E) typeError(env, "moeExperts: coef must have one weight per expert");
-  std::vector<int64_t> hOff(E + 1, 0);  // offsets of each expert's intermediate in the scratch
-  for (int64_t j = 0; j < E; ++j) hOff[j + 1] = hOff[j] + g[j].N;
-  const int64_t K = g[0].K, H = d[0].N, inter = hOff[E];
-  needLen(env, x, K, "moeExperts: x");
-  needLen(env, out, H, "moeExperts: out");
-  if (overlaps(out, x)) typeError(env, "moeExperts: out must not overlap x");
-  // Scratch kept across calls (per JS thread): fresh vectors of this size came from newly mapped pages each
-  // call, and their page faults cost a decoding call ~0.2 ms. Every element is written before it is read.
-  thread_local std::vector<float> scratch;
-  if (scratch.size() < (size_t)(2 * inter + E * H)) scratch.resize((size_t)(2 * inter + E * H));
-  float* const gate = scratch.data();
-  float* const up = gate + inter;
-  float* const parts = up + inter;
-  int64_t work = 0;
-  PreparedInputs prepared;  // x once for all gates and ups that need it; each expert's hidden state for its down
-  for (int64_t j = 0; j < E; ++j) {
-    g[j].x = u[j].x = x.p; g[j].m = u[j].m = d[j].m = 1;
-    g[j].out = gate + hOff[j];
-    u[j].out = up + hOff[j];
-    d[j].x = gate + hOff[j];
-    d[j].out = parts + j * H;
-    work += 3 * g[j].N * K;
-    prepared.attach(g[j]);
-    prepared.attach(u[j]);
-  }
-  const IsaKernels& k = activeKernels();
-  const int threads = threadsFor(work);
-  // Phase 1: every expert's gate rows then its up rows, as one run of rows split over the threads.
-  std::vector<MatmulArgs> gateUp;
-  for (int64_t j = 0; j < E; ++j) gateUp.push_back(g[j]), gateUp.push_back(u[j]);
-  matmulRows(gateUp, threads);
-  k.siluMul(gate, gate, up, 0, inter);
-  for (int64_t j = 0; j < E; ++j) prepared.attach(d[j]);
-  // Phase 2: every expert's down rows, again one run of rows (each thread streams whole stretches of the
-  // experts' matrices), into parts [E, H]; then the weighted sum over experts.
-  matmulRows(d, threads);
-  for (int64_t n = 0; n < H; ++n) {
-    float s = 0.f;
-    for (int64_t j = 0; j < E; ++j) s += coef.p[j] * parts[j * H + n];
-    out.p[n] = s;
-  }
-  return env.Undefined();
-}
-
 // moeTokens(out, x, T, gates, ups, downs, rows, offsets, coef): several tokens through their experts in one
 // call. Listed expert j serves the tokens rows[offsets[j] .. offsets[j+1]) with weights coef[offsets[j] ..]:
 // out[T, H] = Σ_j Σ_i coef·down_j(silu(gate_j·x_t) ⊙ up_j·x_t). Each expert's tokens are gathered into one
@@ -490,14 +434,19 @@ Napi::Value MoeTokens(const Napi::CallbackInfo& info) {
   float* const gate = xs + pairs * K;
   float* const up = gate + hOff[E];
   float* const parts = up + hOff[E];
-  for (int64_t i = 0; i < pairs; ++i) std::memcpy(xs + i * K, x.p + rows[i] * K, (size_t)K * sizeof(float));
   PreparedInputs prepared;
   std::vector<MatmulArgs> gateUp, downs;
   int64_t work = 0;
   for (int64_t j = 0; j < E; ++j) {
     const int64_t m = off[j + 1] - off[j];
     if (!m) continue;
-    g[j].x = u[j].x = xs + off[j] * K;
+    // Tokens r, r+1, … (one token; a shared expert's all) are read where they are: no copy, and their
+    // quantized form (q8/q4) is made once for every expert that reads the same rows. Others are gathered.
+    bool contiguous = true;
+    for (int64_t i = off[j] + 1; i < off[j + 1] && contiguous; ++i) contiguous = rows[i] == rows[i - 1] + 1;
+    if (!contiguous)
+      for (int64_t i = off[j]; i < off[j + 1]; ++i) std::memcpy(xs + i * K, x.p + rows[i] * K, (size_t)K * sizeof(float));
+    g[j].x = u[j].x = contiguous ? x.p + rows[off[j]] * K : xs + off[j] * K;
     g[j].m = u[j].m = d[j].m = m;
     g[j].out = gate + hOff[j];
     u[j].out = up + hOff[j];
@@ -919,7 +868,6 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("matmul", Napi::Function::New(env, Matmul));
   exports.Set("matmulBatch", Napi::Function::New(env, MatmulBatch));
   exports.Set("matmulHeads", Napi::Function::New(env, MatmulHeads));
-  exports.Set("moeExperts", Napi::Function::New(env, MoeExperts));
   exports.Set("moeTokens", Napi::Function::New(env, MoeTokens));
   exports.Set("readBandwidth", Napi::Function::New(env, ReadBandwidth));
   exports.Set("quantize", Napi::Function::New(env, Quantize));

@@ -73,16 +73,8 @@ export function routeToken(cfg: RoutingConfig, logits: ArrayLike<number>, bias?:
   return { experts, weights };
 }
 
-/** One token: its routed experts and the shared experts (weight 1) in a single fused kernel call. */
-function moeTokenFused(k: Kernels, w: MoeWeights, route: Route, x: Float32Array, out: Float32Array): void {
-  const experts = route.experts.map((e) => w.experts[e]);
-  if (w.shared) experts.push(w.shared);
-  const coef = Float32Array.from(w.shared ? [...route.weights, 1] : route.weights);
-  k.moeExperts(out, x, experts.map((m) => m.gate), experts.map((m) => m.up), experts.map((m) => m.down), coef);
-}
-
-/** Several tokens in one kernel call: the shared experts first (every token, weight 1), then each routed expert with its tokens. */
-function moeTokensFused(k: Kernels, w: MoeWeights, perExpert: { tokens: number[]; weights: number[] }[], x: Float32Array, T: number, out: Float32Array): void {
+/** All tokens in one kernel call: the shared experts first (every token, weight 1), then each routed expert with its tokens. */
+function moeFused(k: Kernels, w: MoeWeights, perExpert: { tokens: number[]; weights: number[] }[], x: Float32Array, T: number, out: Float32Array): void {
   const experts: MlpWeights[] = [], rows: number[] = [], coef: number[] = [], offsets = [0];
   const add = (m: MlpWeights, tokens: number[], weights: number[]): void => {
     experts.push(m);
@@ -97,15 +89,14 @@ function moeTokensFused(k: Kernels, w: MoeWeights, perExpert: { tokens: number[]
 }
 
 /**
- * out[T, hidden] = Σ_experts weight·expert(x) + shared_experts(x), for x [T, hidden]. A single token
- * (decode) goes through one fused call unless `fused` is false; several tokens are grouped per expert (one fused call too).
+ * out[T, hidden] = Σ_experts weight·expert(x) + shared_experts(x), for x [T, hidden]. Tokens are grouped per
+ * expert; all of them go through one fused kernel call unless `fused` is false (then per-expert calls).
  */
 export function moeForward(k: Kernels, cfg: ModelConfig, w: MoeWeights, x: Float32Array, T: number, out: Float32Array, fused = true): void {
   const H = cfg.hiddenSize;
   const E = cfg.nRoutedExperts;
   const logits = new Float32Array(T * E); // [T, E]
   k.matmul(logits, x, T, w.router);
-  if (T === 1 && fused) return moeTokenFused(k, w, routeToken(cfg, logits, w.bias), x, out);
   // Group tokens by expert so each expert runs once on all of its tokens.
   const perExpert: { tokens: number[]; weights: number[] }[] = Array.from({ length: E }, () => ({ tokens: [], weights: [] }));
   for (let t = 0; t < T; t++) {
@@ -115,7 +106,7 @@ export function moeForward(k: Kernels, cfg: ModelConfig, w: MoeWeights, x: Float
       perExpert[e].weights.push(r.weights[j]);
     });
   }
-  if (fused) return moeTokensFused(k, w, perExpert, x, T, out);
+  if (fused) return moeFused(k, w, perExpert, x, T, out);
   if (w.shared) mlpForward(k, w.shared, x, T, out);
   else out.fill(0, 0, T * H);
   for (let e = 0; e < E; e++) {

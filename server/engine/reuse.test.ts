@@ -42,7 +42,7 @@ test('fused MoE decode (one native call per layer) gives the same tokens and log
   // Counts fused calls, so the test fails if `fused` stops choosing the path (both engines would then agree trivially).
   let fusedCalls = 0;
   const counting: Kernels = Object.assign(Object.create(kernels) as Kernels, {
-    moeExperts: (...args: Parameters<Kernels['moeExperts']>) => (fusedCalls++, kernels.moeExperts(...args)),
+    moeTokens: (...args: Parameters<Kernels['moeTokens']>) => (fusedCalls++, kernels.moeTokens(...args)),
   });
   for (const dir of [v3, v2]) {
     const fused = await loadEngine(dir, { noTokenizer: true, maxSequences: 0, kernels: counting });

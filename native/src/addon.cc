@@ -130,16 +130,15 @@ MatmulArgs parseWeight(Napi::Env env, const Napi::Value& v, const std::string& w
   return a;
 }
 
-// A Weight's parsed form, kept on the object after its first use as an own, non-enumerable property (spreads
-// and Object.assign do not copy it; objects inheriting from a Weight do not see it as theirs): reading a
-// Weight's fields through N-API costs ~2 µs, and a token passes ~100 Weights. It is used only while `data` (and
-// fp8 `scales`) are still typed arrays over exactly the memory it points into, so a replaced, detached or
-// shrunk buffer is parsed afresh. (api.ts: a used Weight's dtype, rows and cols do not change.)
+// A Weight's parsed form, kept with the object after its first use (napi_wrap: a private slot that spreads,
+// Object.assign and objects inheriting from a Weight do not carry): reading a Weight's fields through N-API
+// costs ~1-2 µs, and a token passes ~90 Weights. It is used only while `data` (and fp8 `scales`) are still typed
+// arrays over exactly the memory it points into, so a replaced, detached or shrunk buffer is parsed afresh.
+// (api.ts: a used Weight's dtype, rows and cols do not change.)
 struct ParsedWeight {
   MatmulArgs args;
   int64_t dataBytes, scaleCount;
 };
-constexpr const char* kParsedKey = "__deepseekNativeParsed";
 
 // Whether v is still a typed array of `type` at exactly p with `bytes` bytes.
 bool sameTypedArray(const Napi::Value& v, napi_typedarray_type type, const void* p, int64_t bytes) {
@@ -150,26 +149,27 @@ bool sameTypedArray(const Napi::Value& v, napi_typedarray_type type, const void*
 }
 
 MatmulArgs weightArg(Napi::Env env, const Napi::Value& v, const char* where, const char* name, int64_t index = -1) {
+  ParsedWeight* kept = nullptr;
   if (v.IsObject()) {
-    Napi::Object w = v.As<Napi::Object>();
-    if (w.HasOwnProperty(kParsedKey)) {
-      const Napi::Value cached = w.Get(kParsedKey);
-      if (cached.IsExternal()) {
-        const ParsedWeight* p = cached.As<Napi::External<ParsedWeight>>().Data();
-        if (sameTypedArray(w.Get("data"), napi_uint8_array, p->args.w, p->dataBytes) &&
-            (p->args.dtype != kF8E4M3 || sameTypedArray(w.Get("scales"), napi_float32_array, p->args.scales, 4 * p->scaleCount)))
-          return p->args;
-      }
+    void* p = nullptr;
+    if (napi_unwrap(env, v, &p) == napi_ok && p) {
+      kept = static_cast<ParsedWeight*>(p);
+      Napi::Object w = v.As<Napi::Object>();
+      if (sameTypedArray(w.Get("data"), napi_uint8_array, kept->args.w, kept->dataBytes) &&
+          (kept->args.dtype != kF8E4M3 || sameTypedArray(w.Get("scales"), napi_float32_array, kept->args.scales, 4 * kept->scaleCount)))
+        return kept->args;
     }
   }
   const MatmulArgs a = parseWeight(env, v, where, std::string(name) + (index >= 0 ? "[" + std::to_string(index) + "]" : ""));
-  const int64_t scaleCount = a.dtype == kF8E4M3 ? (a.N + 127) / 128 * a.scaleCols : 0;
-  auto owned = std::make_unique<ParsedWeight>(ParsedWeight{a, a.N * weightRowBytes(a.dtype, a.K), scaleCount});
-  const Napi::Value ext = Napi::External<ParsedWeight>::New(env, owned.get(), [](Napi::Env, ParsedWeight* q) { delete q; });
-  owned.release();  // the External owns it now
-  const napi_property_descriptor d = {kParsedKey, nullptr, nullptr, nullptr, nullptr, ext,
-                                      (napi_property_attributes)(napi_writable | napi_configurable), nullptr};
-  if (napi_define_properties(env, v, 1, &d) != napi_ok) {  // a frozen object: parse it again next time
+  const ParsedWeight parsed{a, a.N * weightRowBytes(a.dtype, a.K), a.dtype == kF8E4M3 ? (a.N + 127) / 128 * a.scaleCols : 0};
+  if (kept) {  // new arrays on a used Weight: its slot now describes them
+    *kept = parsed;
+    return a;
+  }
+  auto owned = std::make_unique<ParsedWeight>(parsed);
+  if (napi_wrap(env, v, owned.get(), [](napi_env, void* q, void*) { delete static_cast<ParsedWeight*>(q); }, nullptr, nullptr) == napi_ok)
+    owned.release();  // the object owns it now
+  else {  // a frozen object, or one wrapped by another addon: parse it again next time
     napi_value ignored;
     napi_get_and_clear_last_exception(env, &ignored);
   }

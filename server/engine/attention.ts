@@ -4,6 +4,7 @@ import type { ModelConfig } from './config';
 import type { LayerCache } from './kvcache';
 import { weightRows } from './dtype';
 import type { AttentionWeights } from './weights';
+import { FRESH, type Workspace } from './workspace';
 
 export interface AttentionStep {
   /** Tokens already in the cache before this step (= position of the first new token). */
@@ -19,16 +20,16 @@ export interface AttentionStep {
  * part rotated), q_b(rmsnorm(q_a(x))) or q_proj(x); and the new tokens' cache rows [T, kvLora+rope],
  * c' = kv_a_layernorm(c) with k_pe roped, written into `cache`.
  */
-function projectInputs(k: Kernels, cfg: ModelConfig, w: AttentionWeights, x: Float32Array, T: number, cache: LayerCache, s: AttentionStep): Float32Array {
+function projectInputs(k: Kernels, cfg: ModelConfig, w: AttentionWeights, x: Float32Array, T: number, cache: LayerCache, s: AttentionStep, ws: Workspace): Float32Array {
   const H = cfg.numAttentionHeads;
   const dq = cfg.qkNopeHeadDim + cfg.qkRopeHeadDim;
   const D = cache.rowSize; // kvLora + rope
   const rows = cache.data.subarray(s.past * D, (s.past + T) * D);
-  const q = new Float32Array(T * H * dq);
+  const q = ws.f32('mla.q', T * H * dq);
   if (w.q) {
     k.matmulBatch([q, rows], [x, x], T, [w.q, w.kvA]);
   } else {
-    const qa = new Float32Array(T * cfg.qLoraRank!); // [T, qLora]
+    const qa = ws.f32('mla.qa', T * cfg.qLoraRank!); // [T, qLora]
     k.matmulBatch([qa, rows], [x, x], T, [w.qA!, w.kvA]);
     k.rmsnorm(qa, qa, w.qANorm!, T, cfg.rmsNormEps);
     k.matmul(q, qa, T, w.qB!);
@@ -103,19 +104,20 @@ function perHeadProducts(k: Kernels, w: Weight, H: number, T: number, x: Float32
  * Absorbed form: q_nope·W_UKᵀ puts each head's query in latent space, scored against the cached [c' | k_pe]
  * rows as one shared K/V head; the latent result is mapped to v by W_UV per head. Nothing is expanded.
  */
-function attendAbsorbed(k: Kernels, cfg: ModelConfig, w: AttentionWeights, q: Float32Array, T: number, cache: LayerCache, s: AttentionStep): Float32Array {
+function attendAbsorbed(k: Kernels, cfg: ModelConfig, w: AttentionWeights, q: Float32Array, T: number, cache: LayerCache, s: AttentionStep, ws: Workspace): Float32Array {
   const H = cfg.numAttentionHeads;
   const { qkNopeHeadDim: nope, qkRopeHeadDim: rope, vHeadDim: dv, kvLoraRank: L } = cfg;
   const D = cache.rowSize; // L + rope
   const dq = nope + rope;
   const { ukT, uv } = w.absorbed(k.allocWeightBytes && ((n) => k.allocWeightBytes!(n))); // huge pages when native
-  const qLat = new Float32Array(T * H * D); // [T, H, kvLora + rope]
+  const qLat = ws.f32('mla.qLat', T * H * D); // [T, H, kvLora + rope]
   // per head [T, kvLora] = q_nope_h [T, nope] · W_UK_h [nope, kvLora], from q's head slots into qLat's
   if (ukT) perHeadProducts(k, ukT, H, T, q, dq, qLat, D);
+  else qLat.fill(0); // no nope part: the latent queries are zero
   for (let t = 0; t < T; t++) { // each head's q_pe after its latent query: qLat[t, h, L..] = q[t, h, nope..]
     for (let h = 0; h < H; h++) qLat.set(q.subarray((t * H + h) * dq + nope, (t * H + h + 1) * dq), (t * H + h) * D + L);
   }
-  const latOut = new Float32Array(T * H * L); // [T, H, kvLora]
+  const latOut = ws.f32('mla.latOut', T * H * L); // [T, H, kvLora]
   const tk = s.past + T;
   const kv = cache.data.subarray(0, tk * D);
   k.attention(latOut, qLat, kv, kv, {
@@ -125,18 +127,19 @@ function attendAbsorbed(k: Kernels, cfg: ModelConfig, w: AttentionWeights, q: Fl
     vTokenStride: D, vHeadStride: 0,
     oTokenStride: H * L, oHeadStride: L,
   });
-  const out = new Float32Array(T * H * dv); // [T, H, v]
+  const out = ws.f32('mla.heads', T * H * dv); // [T, H, v]
   perHeadProducts(k, uv, H, T, latOut, L, out, dv); // per head [T, v] = latent_h [T, kvLora] · W_UVᵀ
   return out;
 }
 
 /**
  * MLA over T new tokens x [T, hidden] (already input-normed) at positions past..past+T-1; appends their
- * latents to `cache` and writes o_proj output [T, hidden] to `out`. `absorbed` picks the decode form.
+ * latents to `cache` and writes o_proj output [T, hidden] to `out`. `absorbed` picks the decode form; `ws` holds
+ * the step's intermediate arrays.
  */
 export function mlaForward(k: Kernels, cfg: ModelConfig, w: AttentionWeights, x: Float32Array, T: number,
-  cache: LayerCache, s: AttentionStep, out: Float32Array, absorbed: boolean): void {
-  const q = projectInputs(k, cfg, w, x, T, cache, s);
-  const heads = absorbed ? attendAbsorbed(k, cfg, w, q, T, cache, s) : attendExpanded(k, cfg, w, q, T, cache, s);
+  cache: LayerCache, s: AttentionStep, out: Float32Array, absorbed: boolean, ws: Workspace = FRESH): void {
+  const q = projectInputs(k, cfg, w, x, T, cache, s, ws);
+  const heads = absorbed ? attendAbsorbed(k, cfg, w, q, T, cache, s, ws) : attendExpanded(k, cfg, w, q, T, cache, s);
   k.matmul(out, heads, T, w.o);
 }

@@ -3,6 +3,7 @@ import type { Kernels } from '../../native/api';
 import type { ModelConfig } from './config';
 import { mlpForward } from './mlp';
 import type { MlpWeights, MoeWeights } from './weights';
+import { FRESH, type Workspace } from './workspace';
 
 export interface Route {
   experts: number[];
@@ -12,10 +13,12 @@ export interface Route {
 export type RoutingConfig = Pick<ModelConfig, 'modelType' | 'nRoutedExperts' | 'numExpertsPerTok' | 'nGroup' | 'topkGroup' |
   'topkMethod' | 'scoringFunc' | 'normTopkProb' | 'routedScalingFactor'>;
 
-/** Indices of the k largest values among `candidates` (ties → lower index first), best first. */
-function topK(values: ArrayLike<number>, candidates: number[], k: number): number[] {
+/** Indices of the k largest values among `candidates` (all indices when absent; ties → lower index first), best first. */
+function topK(values: ArrayLike<number>, candidates: number[] | undefined, k: number): number[] {
   const best: number[] = []; // kept sorted; an insertion pass per candidate (k is small: 6 or 8 of 64-256)
-  for (const i of candidates) {
+  const n = candidates ? candidates.length : values.length;
+  for (let c = 0; c < n; c++) {
+    const i = candidates ? candidates[c] : c;
     let p = best.length;
     while (p > 0 && (values[best[p - 1]] < values[i] || (values[best[p - 1]] === values[i] && best[p - 1] > i))) p--;
     if (p >= k) continue;
@@ -47,19 +50,24 @@ export function routeToken(cfg: RoutingConfig, logits: ArrayLike<number>, bias?:
   const k = cfg.numExpertsPerTok;
   const scores = scoreLogits(logits, cfg.scoringFunc);
   // noaux_tc selects by score + correction bias but mixes with the plain score.
-  const choice = Float64Array.from(scores, (s, i) => (cfg.topkMethod === 'noaux_tc' && bias ? s + bias[i] : s));
-  let candidates = Array.from({ length: E }, (_, i) => i);
+  let choice = scores;
+  if (cfg.topkMethod === 'noaux_tc' && bias) {
+    choice = new Float64Array(E);
+    for (let i = 0; i < E; i++) choice[i] = scores[i] + bias[i];
+  }
+  let candidates: number[] | undefined; // all experts
   if (cfg.topkMethod !== 'greedy' && cfg.nGroup > 1) {
     const size = E / cfg.nGroup;
     const groupScore = new Float64Array(cfg.nGroup);
     for (let g = 0; g < cfg.nGroup; g++) {
-      const members = candidates.slice(g * size, (g + 1) * size);
+      const members = Array.from({ length: size }, (_, i) => g * size + i);
       groupScore[g] = cfg.topkMethod === 'noaux_tc'
         ? topK(choice, members, 2).reduce((s, i) => s + choice[i], 0) // sum of the group's top-2
         : Math.max(...members.map((i) => scores[i])); // best expert of the group
     }
-    const kept = new Set(topK(groupScore, Array.from({ length: cfg.nGroup }, (_, g) => g), cfg.topkGroup));
-    candidates = candidates.filter((i) => kept.has(Math.floor(i / size)));
+    const kept = new Set(topK(groupScore, undefined, cfg.topkGroup));
+    candidates = [];
+    for (let i = 0; i < E; i++) if (kept.has(Math.floor(i / size))) candidates.push(i);
   }
   const experts = topK(choice, candidates, k);
   let weights = experts.map((i) => scores[i]);
@@ -73,50 +81,78 @@ export function routeToken(cfg: RoutingConfig, logits: ArrayLike<number>, bias?:
   return { experts, weights };
 }
 
+/**
+ * The routed (token, weight) pairs grouped by expert, in expert order and token order within an expert:
+ * expert e serves rows[offsets[e] .. offsets[e+1]) with coef[...] (a counting sort; no per-expert arrays).
+ */
+function groupByExpert(cfg: ModelConfig, w: MoeWeights, logits: Float32Array, T: number, ws: Workspace): { rows: Int32Array; offsets: Int32Array; coef: Float32Array } {
+  const E = cfg.nRoutedExperts;
+  const K = cfg.numExpertsPerTok;
+  const picked = ws.i32('moe.picked', T * K), token = ws.i32('moe.pickedToken', T * K), weight = ws.f32('moe.pickedWeight', T * K);
+  const offsets = ws.i32('moe.offsets', E + 1).fill(0);
+  let n = 0;
+  for (let t = 0; t < T; t++) {
+    const r = routeToken(cfg, logits.subarray(t * E, (t + 1) * E), w.bias);
+    r.experts.forEach((e, j) => {
+      (picked[n] = e), (token[n] = t), (weight[n++] = r.weights[j]);
+      offsets[e + 1]++;
+    });
+  }
+  for (let e = 0; e < E; e++) offsets[e + 1] += offsets[e];
+  const fill = ws.i32('moe.fill', E).fill(0);
+  const rows = ws.i32('moe.rows', n), coef = ws.f32('moe.coef', n);
+  for (let i = 0; i < n; i++) { // i runs in token order, so each expert's tokens stay in token order
+    const at = offsets[picked[i]] + fill[picked[i]]++;
+    (rows[at] = token[i]), (coef[at] = weight[i]);
+  }
+  return { rows, offsets, coef };
+}
+
 /** All tokens in one kernel call: the shared experts first (every token, weight 1), then each routed expert with its tokens. */
-function moeFused(k: Kernels, w: MoeWeights, perExpert: { tokens: number[]; weights: number[] }[], x: Float32Array, T: number, out: Float32Array): void {
-  const experts: MlpWeights[] = [], rows: number[] = [], coef: number[] = [], offsets = [0];
-  const add = (m: MlpWeights, tokens: number[], weights: number[]): void => {
-    experts.push(m);
-    rows.push(...tokens);
-    coef.push(...weights);
-    offsets.push(rows.length);
-  };
-  if (w.shared) add(w.shared, Array.from({ length: T }, (_, t) => t), new Array<number>(T).fill(1));
-  perExpert.forEach((p, e) => p.tokens.length && add(w.experts[e], p.tokens, p.weights));
+function moeFused(k: Kernels, cfg: ModelConfig, w: MoeWeights, routed: ReturnType<typeof groupByExpert>, x: Float32Array, T: number, out: Float32Array, ws: Workspace): void {
+  const E = cfg.nRoutedExperts;
+  const experts: MlpWeights[] = [];
+  const pairs = (w.shared ? T : 0) + routed.offsets[E];
+  const rows = ws.i32('moe.callRows', pairs), coef = ws.f32('moe.callCoef', pairs), offsets = ws.i32('moe.callOffsets', E + 2);
+  let n = 0;
+  offsets[0] = 0;
+  if (w.shared) {
+    for (let t = 0; t < T; t++) (rows[n] = t), (coef[n++] = 1);
+    experts.push(w.shared);
+    offsets[experts.length] = n;
+  }
+  for (let e = 0; e < E; e++) {
+    if (routed.offsets[e + 1] === routed.offsets[e]) continue;
+    for (let i = routed.offsets[e]; i < routed.offsets[e + 1]; i++) (rows[n] = routed.rows[i]), (coef[n++] = routed.coef[i]);
+    experts.push(w.experts[e]);
+    offsets[experts.length] = n;
+  }
   k.moeTokens(out, x, T, experts.map((m) => m.gate), experts.map((m) => m.up), experts.map((m) => m.down),
-    Int32Array.from(rows), Int32Array.from(offsets), Float32Array.from(coef));
+    rows, offsets.subarray(0, experts.length + 1), coef);
 }
 
 /**
  * out[T, hidden] = Σ_experts weight·expert(x) + shared_experts(x), for x [T, hidden]. Tokens are grouped per
  * expert; all of them go through one fused kernel call unless `fused` is false (then per-expert calls).
+ * `ws` holds the step's intermediate arrays.
  */
-export function moeForward(k: Kernels, cfg: ModelConfig, w: MoeWeights, x: Float32Array, T: number, out: Float32Array, fused = true): void {
+export function moeForward(k: Kernels, cfg: ModelConfig, w: MoeWeights, x: Float32Array, T: number, out: Float32Array, fused = true, ws: Workspace = FRESH): void {
   const H = cfg.hiddenSize;
   const E = cfg.nRoutedExperts;
-  const logits = new Float32Array(T * E); // [T, E]
+  const logits = ws.f32('moe.logits', T * E); // [T, E]
   k.matmul(logits, x, T, w.router);
   // Group tokens by expert so each expert runs once on all of its tokens.
-  const perExpert: { tokens: number[]; weights: number[] }[] = Array.from({ length: E }, () => ({ tokens: [], weights: [] }));
-  for (let t = 0; t < T; t++) {
-    const r = routeToken(cfg, logits.subarray(t * E, (t + 1) * E), w.bias);
-    r.experts.forEach((e, j) => {
-      perExpert[e].tokens.push(t);
-      perExpert[e].weights.push(r.weights[j]);
-    });
-  }
-  if (fused) return moeFused(k, w, perExpert, x, T, out);
+  const routed = groupByExpert(cfg, w, logits, T, ws);
+  if (fused) return moeFused(k, cfg, w, routed, x, T, out, ws);
   if (w.shared) mlpForward(k, w.shared, x, T, out);
   else out.fill(0, 0, T * H);
   for (let e = 0; e < E; e++) {
-    const { tokens, weights } = perExpert[e];
-    const n = tokens.length;
+    const lo = routed.offsets[e], n = routed.offsets[e + 1] - lo;
     if (!n) continue;
     const xs = new Float32Array(n * H); // [n, H] gathered rows
-    tokens.forEach((t, i) => xs.set(x.subarray(t * H, (t + 1) * H), i * H));
+    for (let i = 0; i < n; i++) xs.set(x.subarray(routed.rows[lo + i] * H, (routed.rows[lo + i] + 1) * H), i * H);
     const ys = new Float32Array(n * H);
     mlpForward(k, w.experts[e], xs, n, ys);
-    tokens.forEach((t, i) => k.axpy(out.subarray(t * H, (t + 1) * H), ys.subarray(i * H, (i + 1) * H), weights[i], H));
+    for (let i = 0; i < n; i++) k.axpy(out.subarray(routed.rows[lo + i] * H, (routed.rows[lo + i] + 1) * H), ys.subarray(i * H, (i + 1) * H), routed.coef[lo + i], H);
   }
 }

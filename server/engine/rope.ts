@@ -57,11 +57,10 @@ export function ropeParams(cfg: ModelConfig): RopeParams {
   };
 }
 
-/** cos/sin tables [count, ropeDim/2] for positions start..start+count-1. */
-export function ropeTables(p: RopeParams, start: number, count: number): { cos: Float32Array; sin: Float32Array } {
+/** cos/sin tables [count, ropeDim/2] for positions start..start+count-1 (into `cos` and `sin` when given). */
+export function ropeTables(p: RopeParams, start: number, count: number, cos: Float32Array = new Float32Array(count * p.invFreq.length),
+  sin: Float32Array = new Float32Array(count * p.invFreq.length)): { cos: Float32Array; sin: Float32Array } {
   const half = p.invFreq.length;
-  const cos = new Float32Array(count * half);
-  const sin = new Float32Array(count * half);
   for (let t = 0; t < count; t++) {
     const pos = start + t;
     for (let i = 0; i < half; i++) {

@@ -8,12 +8,15 @@ import { mlpForward } from './mlp';
 import { moeForward } from './moe';
 import { ropeParams, ropeTables, type RopeParams } from './rope';
 import type { LayerWeights, ModelWeights } from './weights';
+import { Workspace } from './workspace';
 
 /** Beyond this many keys, expanding per-head K/V costs more memory than it saves: use the absorbed form. */
 const MAX_EXPANDED_KEYS = 1024;
 
 export class Transformer {
   readonly rope: RopeParams;
+  /** Intermediate arrays of a forward step, kept for the next (decoding allocates almost nothing per token). */
+  readonly ws = new Workspace();
 
   /** `fusedMoe` false keeps MoE layers (and the dense MLP) on per-expert kernel calls (the benchmark's naive path). */
   constructor(readonly k: Kernels, readonly cfg: ModelConfig, readonly w: ModelWeights, readonly fusedMoe = true) {
@@ -38,7 +41,8 @@ export class Transformer {
 
   /** Attention-step parameters for T new tokens after `past` cached ones. */
   step(past: number, T: number): AttentionStep {
-    const { cos, sin } = ropeTables(this.rope, past, T);
+    const n = T * this.rope.invFreq.length;
+    const { cos, sin } = ropeTables(this.rope, past, T, this.ws.f32('rope.cos', n), this.ws.f32('rope.sin', n));
     return { past, cos, sin, softmaxScale: this.rope.softmaxScale };
   }
 
@@ -47,14 +51,14 @@ export class Transformer {
    * `normed` and `delta` are [T, hidden] scratch, fully overwritten (forward() shares one pair across layers).
    */
   block(lw: LayerWeights, x: Float32Array, T: number, cache: LayerCache, s: AttentionStep, absorbed: boolean,
-    normed = new Float32Array(T * this.cfg.hiddenSize), delta = new Float32Array(T * this.cfg.hiddenSize)): void {
+    normed: Float32Array = new Float32Array(T * this.cfg.hiddenSize), delta: Float32Array = new Float32Array(T * this.cfg.hiddenSize)): void {
     const { k, cfg } = this;
     const n = T * cfg.hiddenSize;
     k.rmsnorm(normed, x, lw.inputNorm, T, cfg.rmsNormEps);
-    mlaForward(k, cfg, lw.attn, normed, T, cache, s, delta, absorbed);
+    mlaForward(k, cfg, lw.attn, normed, T, cache, s, delta, absorbed, this.ws);
     k.axpy(x, delta, 1, n);
     k.rmsnorm(normed, x, lw.postNorm, T, cfg.rmsNormEps);
-    if (lw.moe) moeForward(k, cfg, lw.moe, normed, T, delta, this.fusedMoe);
+    if (lw.moe) moeForward(k, cfg, lw.moe, normed, T, delta, this.fusedMoe, this.ws);
     else mlpForward(k, lw.mlp!, normed, T, delta, this.fusedMoe);
     k.axpy(x, delta, 1, n);
   }
@@ -68,8 +72,8 @@ export class Transformer {
     const x = this.embed(this.w.embed, tokens);
     const s = this.step(cache.length, T);
     cache.reserve(T);
-    const normed = new Float32Array(x.length);
-    const delta = new Float32Array(x.length);
+    const normed = this.ws.f32('block.normed', x.length);
+    const delta = this.ws.f32('block.delta', x.length);
     this.w.layers.forEach((lw, i) => this.block(lw, x, T, cache.layers[i], s, absorbed, normed, delta));
     this.k.rmsnorm(x, x, this.w.norm, T, this.cfg.rmsNormEps);
     cache.commit(tokens);

@@ -81,11 +81,15 @@ export function routeToken(cfg: RoutingConfig, logits: ArrayLike<number>, bias?:
   return { experts, weights };
 }
 
-/**
- * The routed (token, weight) pairs grouped by expert, in expert order and token order within an expert:
- * expert e serves rows[offsets[e] .. offsets[e+1]) with coef[...] (a counting sort; no per-expert arrays).
- */
-function groupByExpert(cfg: ModelConfig, w: MoeWeights, logits: Float32Array, T: number, ws: Workspace): { rows: Int32Array; offsets: Int32Array; coef: Float32Array } {
+/** Routed (token, weight) pairs by expert: expert e serves tokens rows[offsets[e] .. offsets[e+1]) with weights coef[..]. */
+interface ExpertGroups {
+  rows: Int32Array;
+  offsets: Int32Array; // [nExperts + 1]
+  coef: Float32Array;
+}
+
+/** Routes every token and groups the pairs in expert order, token order within an expert (a counting sort). */
+function groupByExpert(cfg: ModelConfig, w: MoeWeights, logits: Float32Array, T: number, ws: Workspace): ExpertGroups {
   const E = cfg.nRoutedExperts;
   const K = cfg.numExpertsPerTok;
   const picked = ws.i32('moe.picked', T * K), token = ws.i32('moe.pickedToken', T * K), weight = ws.f32('moe.pickedWeight', T * K);
@@ -109,7 +113,7 @@ function groupByExpert(cfg: ModelConfig, w: MoeWeights, logits: Float32Array, T:
 }
 
 /** All tokens in one kernel call: the shared experts first (every token, weight 1), then each routed expert with its tokens. */
-function moeFused(k: Kernels, cfg: ModelConfig, w: MoeWeights, routed: ReturnType<typeof groupByExpert>, x: Float32Array, T: number, out: Float32Array, ws: Workspace): void {
+function moeFused(k: Kernels, cfg: ModelConfig, w: MoeWeights, routed: ExpertGroups, x: Float32Array, T: number, out: Float32Array, ws: Workspace): void {
   const E = cfg.nRoutedExperts;
   const experts: MlpWeights[] = [];
   const pairs = (w.shared ? T : 0) + routed.offsets[E];

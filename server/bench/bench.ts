@@ -1,8 +1,8 @@
 // `npm run bench`: engine speed on a synthetic checkpoint with DeepSeek-V2-Lite's real shapes (not a test).
 //   node dist/bench.js [--layers 4] [--formats bf16,fp8,int8,int4,naive,v3] [--contexts 512,2048,8192]
-//                      [--decode-tokens 40] [--prefill-tokens 256] [--threads N] [--json]
+//                      [--decode-tokens 72] [--rounds 9] [--prefill-tokens 256] [--threads N] [--json]
 // Prints decode/prefill rates, weight bytes per token, the bandwidth measured in this run and decode as a
-// fraction of its limit (per round of decode, against probes right before and after it; median of 5 rounds),
+// fraction of its limit (per round of decode, against probes right before and after it; median of the rounds),
 // keystroke re-completion vs. cold prefill, RSS and KV bytes per token.
 import os from 'node:os';
 import path from 'node:path';
@@ -60,7 +60,7 @@ interface FormatSpec {
 
 type Probe = () => Promise<number>;
 
-async function runFormat(spec: FormatSpec, threads: number[], decodeTokens: number, prefillTokens: number, probe: Probe): Promise<FormatResult> {
+async function runFormat(spec: FormatSpec, threads: number[], decodeTokens: number, rounds: number, prefillTokens: number, probe: Probe): Promise<FormatResult> {
   const t0 = performance.now();
   const engine = await loadEngine(spec.dir(), { noTokenizer: true, prefault: true, resident: true, ...spec.opts });
   const loadMs = performance.now() - t0;
@@ -68,12 +68,12 @@ async function runFormat(spec: FormatSpec, threads: number[], decodeTokens: numb
     const info = engineInfo(engine)!;
     const decodeTokS: number[] = [];
     const decodeMeanTokS: number[] = [];
-    let rounds = { limits: [] as number[], fractions: [] as number[] };
+    let probed = { limits: [] as number[], fractions: [] as number[] };
     for (const [i, t] of threads.entries()) {
       // The all-threads decode is measured against probes taken around each of its rounds.
       const last = i === threads.length - 1;
-      const r = await decodeRate(engine, t, decodeTokens, 5, last ? { bandwidth: probe, bytesPerToken: info.decodeWeightBytes } : undefined);
-      if (last) rounds = { limits: r.limits, fractions: r.fractions };
+      const r = await decodeRate(engine, t, decodeTokens, rounds, last ? { bandwidth: probe, bytesPerToken: info.decodeWeightBytes } : undefined);
+      if (last) probed = { limits: r.limits, fractions: r.fractions };
       decodeTokS.push(r.best);
       decodeMeanTokS.push(r.mean);
       log(`${spec.format}: decode ${r.best.toFixed(2)} tok/s best, ${r.mean.toFixed(2)} mean at ${t} thread(s)` +
@@ -84,7 +84,7 @@ async function runFormat(spec: FormatSpec, threads: number[], decodeTokens: numb
     return {
       format: spec.format, description: spec.description, threads, decodeTokS, decodeMeanTokS, prefillTokS,
       decodeWeightBytes: info.decodeWeightBytes, totalWeightBytes: info.totalWeightBytes,
-      rssBytes: process.memoryUsage().rss, kernels: info.kernels, loadMs, rounds,
+      rssBytes: process.memoryUsage().rss, kernels: info.kernels, loadMs, rounds: probed,
     };
   } finally {
     engine.dispose();
@@ -99,7 +99,10 @@ async function main(): Promise<void> {
       layers: { type: 'string', default: '4' },
       formats: { type: 'string', default: 'bf16,fp8,int8,int4,naive,v3' },
       contexts: { type: 'string', default: '512,2048,8192' },
-      'decode-tokens': { type: 'string', default: '40' },
+      // Nine rounds of eight tokens: this machine's bandwidth swings from second to second (rounds of one format
+      // measured 0.21-0.85 of their probes), and the median of nine is less at the mercy of a burst than of five.
+      'decode-tokens': { type: 'string', default: '72' },
+      rounds: { type: 'string', default: '9' },
       'prefill-tokens': { type: 'string', default: '256' },
       threads: { type: 'string' },
       cache: { type: 'string', default: path.join(process.cwd(), '.cache', 'bench') },
@@ -118,6 +121,8 @@ async function main(): Promise<void> {
   const formats = values.formats!.split(',').map((s) => s.trim()).filter(Boolean);
   const contexts = values.contexts ? values.contexts.split(',').filter(Boolean).map((s) => int(s, '--contexts')) : [];
   const decodeTokens = int(values['decode-tokens']!, '--decode-tokens');
+  const rounds = int(values.rounds!, '--rounds');
+  if (rounds < 1) throw new Error('--rounds must be at least 1');
   const prefillTokens = int(values['prefill-tokens']!, '--prefill-tokens');
 
   const cacheDir = path.resolve(values.cache!);
@@ -166,7 +171,7 @@ async function main(): Promise<void> {
   };
   for (const f of formats) {
     try {
-      report.formats.push(await runFormat(specs[f], threads, decodeTokens, prefillTokens, probe));
+      report.formats.push(await runFormat(specs[f], threads, decodeTokens, rounds, prefillTokens, probe));
     } catch (err) {
       const msg = `${f}: ${(err as Error).message}`;
       log(`skipped ${msg}`);

@@ -11,6 +11,11 @@ function table(head: string[], rows: string[][]): string {
   return [pad(head, widths), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map((r) => pad(r, widths))].join('\n');
 }
 
+/** Rounds of the probed decode (the same for every format of a run). */
+function roundsOf(r: BenchReport): number {
+  return r.formats.find((f) => f.rounds?.fractions.length)?.rounds.fractions.length ?? 0;
+}
+
 export function formatReport(r: BenchReport): string {
   const bw = r.bandwidth.bytesPerSecond;
   const out: string[] = [];
@@ -18,7 +23,7 @@ export function formatReport(r: BenchReport): string {
   const probes = r.bandwidth.samples && r.bandwidth.samples.length > 1
     ? ` (fastest of ${r.bandwidth.samples.length} probes: ${r.bandwidth.samples.map(gb).join(', ')})` : '';
   out.push(`memory read bandwidth (this run, ${r.bandwidth.threads} threads, ${r.bandwidth.method}): ${gb(bw)} GB/s${probes};` +
-    ' each round of decode is measured against the faster of the probes just before and just after it (median of 5 rounds)' +
+    ` each round of decode is measured against the faster of the probes just before and just after it (median of ${roundsOf(r)} rounds)` +
     `   [llama.cpp anchor run: ${gb(LLAMA_CPP.bandwidthBytesPerSecond)} GB/s, ${gb(LLAMA_CPP.bytesPerToken)} GB/token]`);
   const naive = r.formats.find((f) => f.format === 'bf16-naive');
   const rows = r.formats.flatMap((f) => f.threads.map((t, i) => {

@@ -3,7 +3,7 @@ import type { Kernels, Weight } from '../../native/api';
 import type { ModelConfig } from './config';
 import type { LayerCache } from './kvcache';
 import { weightRows } from './dtype';
-import type { AttentionWeights } from './weights';
+import type { AbsorbedFactors, AttentionWeights } from './weights';
 import { FRESH, type Workspace } from './workspace';
 
 export interface AttentionStep {
@@ -100,6 +100,11 @@ function perHeadProducts(k: Kernels, w: Weight, H: number, T: number, x: Float32
   heads.forEach((h) => scatterHead(out, outs[h], T, H * outHead, h * outHead, r));
 }
 
+/** The layer's absorbed factors (W_UKᵀ and W_UV per head), made on first use, in huge pages when native. */
+export function absorbedFactorsOf(k: Kernels, w: AttentionWeights): AbsorbedFactors {
+  return w.absorbed(k.allocWeightBytes && ((n) => k.allocWeightBytes!(n)));
+}
+
 /**
  * Absorbed form: q_nope·W_UKᵀ puts each head's query in latent space, scored against the cached [c' | k_pe]
  * rows as one shared K/V head; the latent result is mapped to v by W_UV per head. Nothing is expanded.
@@ -109,7 +114,7 @@ function attendAbsorbed(k: Kernels, cfg: ModelConfig, w: AttentionWeights, q: Fl
   const { qkNopeHeadDim: nope, qkRopeHeadDim: rope, vHeadDim: dv, kvLoraRank: L } = cfg;
   const D = cache.rowSize; // L + rope
   const dq = nope + rope;
-  const { ukT, uv } = w.absorbed(k.allocWeightBytes && ((n) => k.allocWeightBytes!(n))); // huge pages when native
+  const { ukT, uv } = absorbedFactorsOf(k, w);
   const qLat = ws.f32('mla.qLat', T * H * D); // [T, H, kvLora + rope]
   // per head [T, kvLora] = q_nope_h [T, nope] · W_UK_h [nope, kvLora], from q's head slots into qLat's
   if (ukT) perHeadProducts(k, ukT, H, T, q, dq, qLat, D);

@@ -91,6 +91,20 @@ export function weightRows(w: Weight, start: number, count: number): Weight {
 }
 
 /**
+ * The transpose [cols, rows] of a row-major [rows, cols] matrix of `bytes`-byte elements (1, 2 or 4), moved as
+ * whole elements.
+ */
+function transposeElements(src: Uint8Array, rows: number, cols: number, bytes: 1 | 2 | 4): Uint8Array {
+  const out = new Uint8Array(rows * cols * bytes);
+  const from = src.byteOffset % bytes ? src.slice() : src; // a typed view needs an aligned start
+  const elements = (b: Uint8Array) => bytes === 1 ? b.subarray(0, rows * cols)
+    : bytes === 2 ? new Uint16Array(b.buffer, b.byteOffset, rows * cols) : new Uint32Array(b.buffer, b.byteOffset, rows * cols);
+  const a = elements(from), t = elements(out);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) t[c * rows + r] = a[r * cols + c];
+  return out;
+}
+
+/**
  * Transpose of rows [start, start+count): a [cols, count] weight in the same dtype when exact (fp8: when the rows
  * are whole scale blocks, which then transpose with it), else f32.
  */
@@ -102,8 +116,7 @@ export function weightRowsTransposed(w: Weight, start: number, count: number): W
       for (let r = 0; r < count; r++) for (let c = 0; c < w.cols; c++) out[c * count + r] = src[r * w.cols + c];
       return f32Weight(out, w.cols, count);
     }
-    const data = new Uint8Array(count * w.cols);
-    for (let r = 0; r < count; r++) for (let c = 0; c < w.cols; c++) data[c * count + r] = w.data[(start + r) * w.cols + c];
+    const data = transposeElements(w.data.subarray(start * w.cols, (start + count) * w.cols), count, w.cols, 1);
     // Block (i, j) of the transpose is block (start/128 + j, i) of w.
     const blockCols = Math.ceil(w.cols / FP8_BLOCK), tBlockRows = blockCols, tBlockCols = Math.ceil(count / FP8_BLOCK);
     const scales = new Float32Array(tBlockRows * tBlockCols);
@@ -112,14 +125,7 @@ export function weightRowsTransposed(w: Weight, start: number, count: number): W
     return { dtype: 'f8_e4m3', rows: w.cols, cols: count, data, scales };
   }
   if (w.dtype === 'q8_0' || w.dtype === 'q4_0') throw new Error(`cannot transpose a ${w.dtype} weight (blocks run along its rows)`);
-  const b = weightRowBytes(w.dtype, 1);
-  const out = new Uint8Array(count * w.cols * b);
-  for (let r = 0; r < count; r++) {
-    for (let c = 0; c < w.cols; c++) {
-      const src = ((start + r) * w.cols + c) * b;
-      const dst = (c * count + r) * b;
-      for (let k = 0; k < b; k++) out[dst + k] = w.data[src + k];
-    }
-  }
+  const b = weightRowBytes(w.dtype, 1) as 1 | 2 | 4;
+  const out = transposeElements(w.data.subarray(start * w.cols * b, (start + count) * w.cols * b), count, w.cols, b);
   return { dtype: w.dtype, rows: w.cols, cols: count, data: out };
 }

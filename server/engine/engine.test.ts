@@ -192,3 +192,13 @@ test('loadEngine reports progress, and dispose() stops further use', async () =>
   assert.throws(() => e.logits([1]), /disposed/);
   await assert.rejects(loadEngine(v3, { device: 'cuda' }), /cuda/);
 });
+
+test('the absorbed MLA factors are made at load: the first decoded token makes none', async () => {
+  let made = 0;
+  const counting = { ...kernels, allocWeightBytes: (n: number) => (made++, kernels.allocWeightBytes!(n)) };
+  const e = await loadEngine(v3, { noTokenizer: true, kernels: counting });
+  const atLoad = made;
+  assert.equal(atLoad, 2 * loadConfig(v3).numHiddenLayers, 'W_UKᵀ and W_UV of every layer, in weight memory');
+  await e.generate({ prompt: [PROMPT[0]], maxTokens: 3, ignoreEos: true }); // decoding: absorbed MLA
+  assert.equal(made, atLoad);
+});

@@ -250,5 +250,7 @@ export async function loadEngine(modelDir: string, opts: EngineOptions = {}): Pr
     const { loadTokenizer } = await import('../tokenizer');
     tokenizer = await loadTokenizer(modelDir);
   }
-  return new LocalEngine(modelDir, cfg, new Transformer(kernels, cfg, weights, opts.fused ?? true), tokenizer, opts.cacheBytes ?? 2 ** 31, opts.maxSequences ?? 4);
+  const tf = new Transformer(kernels, cfg, weights, opts.fused ?? true);
+  tf.prepareDecode();
+  return new LocalEngine(modelDir, cfg, tf, tokenizer, opts.cacheBytes ?? 2 ** 31, opts.maxSequences ?? 4);
 }

@@ -139,7 +139,7 @@ class LocalEngine implements Engine {
   private async runGenerate(req: GenerateRequest): Promise<GenerateResult> {
     this.check(req.prompt, 'prompt');
     const V = this.vocabSize;
-    const sampler = new Sampler(req.temperature ?? 0, req.topP ?? 1, req.seed ?? 0, (x) => this.tf.k.argmax(x));
+    const sampler = new Sampler(req.temperature ?? 0, req.topP ?? 1, req.seed ?? 0, (x) => this.tf.k.argmax(x), (x) => this.tf.k.softmax(x, 1, x.length));
     const eos = new Set([...this.cfg.eosTokenIds, ...(this.tokenizer?.eosId !== undefined ? [this.tokenizer.eosId] : [])]);
     const stops = new Set(req.stopTokens ?? [...eos]);
     if (req.ignoreEos) for (const id of eos) stops.delete(id);

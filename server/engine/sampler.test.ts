@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { argmax, Sampler, seededRandom } from './sampler';
+import { argmax, nucleus, Sampler, seededRandom } from './sampler';
 
 test('greedy picks the first maximum', () => {
   assert.equal(argmax(Float32Array.from([1, 3, 3, 2])), 1);
@@ -35,4 +35,35 @@ test('top-p keeps only the nucleus; temperature flattens the distribution', () =
   const seen = new Set(Array.from({ length: 200 }, () => hot.sample(logits)));
   assert.ok(seen.size > 50);
   assert.throws(() => new Sampler(1, 0), /top-p/);
+});
+
+test('the nucleus is the shortest prefix of the ids sorted by probability (ties: lower id first) that reaches the mass', () => {
+  const r = seededRandom(5);
+  for (let trial = 0; trial < 300; trial++) {
+    // Multiples of 1/1024 (some zero, many tied) add up exactly in either order, so the boundary is not a rounding matter.
+    const V = 1 + Math.floor(r() * 400), spread = 1 + Math.floor(r() * 40);
+    const probs = Float32Array.from({ length: V }, () => Math.floor(r() ** 3 * spread) / 1024);
+    if (probs.every((p) => p === 0)) probs[Math.floor(r() * V)] = 1 / 1024;
+    const sum = probs.reduce((a, b) => a + b, 0);
+    const target = [0.1, 0.5, 0.9, 0.95, 1][trial % 5] * sum;
+    const sorted = [...probs.keys()].filter((i) => probs[i] > 0).sort((a, b) => probs[b] - probs[a] || a - b);
+    const expected: number[] = [];
+    for (let mass = 0; mass < target || expected.length === 0;) mass += probs[expected[expected.length] = sorted[expected.length]];
+    const out = new Int32Array(V), scratch = new Int32Array(V);
+    const { n, mass } = nucleus(probs, target, out, scratch);
+    assert.deepEqual([...out.subarray(0, n)].sort((a, b) => a - b), expected.sort((a, b) => a - b), `trial ${trial}`);
+    assert.equal(mass, expected.reduce((s, i) => s + probs[i], 0));
+  }
+});
+
+test('temperature sampling with a kernel softmax draws in proportion to the probabilities', () => {
+  // logits ln(1), ln(2), ln(3), ln(4) at temperature 1: probabilities 0.1 .. 0.4.
+  const logits = Float32Array.from([0, 1, 2, 3].map((i) => Math.log(i + 1)));
+  let calls = 0;
+  const counting = (x: Float32Array) => { calls++; let s = 0; for (let i = 0; i < x.length; i++) s += x[i] = Math.exp(x[i]); for (let i = 0; i < x.length; i++) x[i] /= s; };
+  const s = new Sampler(1, 1, 9, argmax, counting);
+  const counts = [0, 0, 0, 0];
+  for (let i = 0; i < 20000; i++) counts[s.sample(logits)]++;
+  assert.equal(calls, 20000);
+  counts.forEach((c, i) => assert.ok(Math.abs(c / 20000 - (i + 1) / 10) < 0.015, `token ${i}: ${c / 20000}`));
 });

@@ -67,3 +67,14 @@ test('temperature sampling with a kernel softmax draws in proportion to the prob
   assert.equal(calls, 20000);
   counts.forEach((c, i) => assert.ok(Math.abs(c / 20000 - (i + 1) / 10) < 0.015, `token ${i}: ${c / 20000}`));
 });
+
+test('masked logits (-∞, as a grammar constraint leaves them) are never drawn, with or without a nucleus', () => {
+  const logits = new Float32Array(50).fill(-Infinity);
+  logits[11] = 2;
+  logits[30] = 1.5;
+  for (const topP of [1, 0.99]) {
+    const s = new Sampler(0.8, topP, 4);
+    const seen = new Set(Array.from({ length: 500 }, () => s.sample(logits)));
+    assert.deepEqual([...seen].sort((a, b) => a - b), [11, 30]);
+  }
+});

@@ -101,8 +101,7 @@ export class Sampler {
     if (this.probs.length !== V) [this.probs, this.chosen, this.scratch] = [new Float32Array(V), new Int32Array(V), new Int32Array(V)];
     const probs = this.probs;
     const max = logits[this.argmaxOf(logits)];
-    const inv = 1 / this.temperature;
-    for (let i = 0; i < V; i++) probs[i] = (logits[i] - max) * inv; // ≤ 0: exp cannot overflow
+    for (let i = 0; i < V; i++) probs[i] = (logits[i] - max) / this.temperature; // ≤ 0 (masked ids -∞): exp cannot overflow
     this.softmaxOf(probs);
     let sum = 0;
     for (let i = 0; i < V; i++) sum += probs[i];

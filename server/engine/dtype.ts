@@ -112,9 +112,8 @@ export function weightRowsTransposed(w: Weight, start: number, count: number): W
   if (w.dtype === 'f8_e4m3') {
     if (!fp8WholeBlocks(w, start, count)) {
       const src = rowsAsF32(w, start, count);
-      const out = new Float32Array(count * w.cols);
-      for (let r = 0; r < count; r++) for (let c = 0; c < w.cols; c++) out[c * count + r] = src[r * w.cols + c];
-      return f32Weight(out, w.cols, count);
+      const out = transposeElements(new Uint8Array(src.buffer, src.byteOffset, src.byteLength), count, w.cols, 4);
+      return f32Weight(new Float32Array(out.buffer), w.cols, count);
     }
     const data = transposeElements(w.data.subarray(start * w.cols, (start + count) * w.cols), count, w.cols, 1);
     // Block (i, j) of the transpose is block (start/128 + j, i) of w.

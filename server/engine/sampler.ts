@@ -1,4 +1,5 @@
 // Next-token choice: greedy argmax, or temperature + nucleus (top-p) sampling from a seeded PRNG.
+import { referenceKernels } from '../../native/reference';
 
 /** Index of the largest value (ties → lowest index). */
 export function argmax(x: ArrayLike<number>): number {
@@ -20,15 +21,6 @@ export function seededRandom(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-}
-
-/** In-place softmax of one row (the fallback when no kernel is given: float64 sums, float32 values). */
-function softmaxRow(x: Float32Array): void {
-  let max = -Infinity;
-  for (let i = 0; i < x.length; i++) if (x[i] > max) max = x[i];
-  let sum = 0;
-  for (let i = 0; i < x.length; i++) sum += x[i] = Math.exp(x[i] - max);
-  for (let i = 0; i < x.length; i++) x[i] /= sum;
 }
 
 /**
@@ -88,7 +80,7 @@ export class Sampler {
    * `softmaxOf`: an in-place softmax of one row (the kernels' own: ~20× faster than Math.exp over a vocabulary).
    */
   constructor(readonly temperature = 0, readonly topP = 1, seed = 0, private readonly argmaxOf: (x: Float32Array) => number = argmax,
-              private readonly softmaxOf: (x: Float32Array) => void = softmaxRow) {
+              private readonly softmaxOf: (x: Float32Array) => void = (x) => referenceKernels.softmax(x, 1, x.length)) {
     if (!(temperature >= 0)) throw new RangeError(`temperature must be >= 0, got ${temperature}`);
     if (!(topP > 0 && topP <= 1)) throw new RangeError(`top-p must be in (0, 1], got ${topP}`);
     this.random = seededRandom(seed);
